@@ -1,0 +1,33 @@
+//! `SeaORM` Entity for the `companies` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "companies")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name_en: String,
+    pub name_ar: String,
+    pub kind: String,
+    pub country_code: String,
+    pub founded_year: Option<i32>,
+    pub headquarters_en: Option<String>,
+    pub headquarters_ar: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub website: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub description_en: String,
+    #[sea_orm(column_type = "Text")]
+    pub description_ar: String,
+    pub source_id: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,26 @@
+//! `SeaORM` Entity for the `countries` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "countries")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub kind: String,
+    pub name_en: String,
+    pub name_ar: String,
+    pub un_region: Option<String>,
+    pub global_south: bool,
+    #[sea_orm(column_type = "Json")]
+    pub members: Json,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

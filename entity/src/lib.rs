@@ -1,0 +1,14 @@
+//! sea-orm entities for Mizan's tables: declarative only, no logic and no serde.
+
+pub mod claim;
+pub mod claim_subject;
+pub mod claim_topic;
+pub mod company;
+pub mod country;
+pub mod evidence;
+pub mod metric;
+pub mod model;
+pub mod prelude;
+pub mod revision;
+pub mod source;
+pub mod statistic;

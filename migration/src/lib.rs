@@ -1,0 +1,21 @@
+//! Database migrations for Mizan, shared by PostgreSQL and SQLite.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20251129_000001_create_reference_tables;
+mod m20251129_000002_create_statistics_and_claims;
+mod m20251129_000003_create_revisions;
+
+/// Every migration, in the order it runs.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20251129_000001_create_reference_tables::Migration),
+            Box::new(m20251129_000002_create_statistics_and_claims::Migration),
+            Box::new(m20251129_000003_create_revisions::Migration),
+        ]
+    }
+}

@@ -1,0 +1,235 @@
+//! The service's configuration: read once from the environment into one typed value.
+
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+
+use anyhow::{Context, anyhow};
+
+/// Every environment variable the service reads, with its default and meaning.
+/// `mizan --help` prints this table.
+pub const VARIABLES: &[(&str, &str, &str)] = &[
+    (
+        "DATABASE_URL",
+        "sqlite://data/mizan.sqlite?mode=rwc",
+        "postgres://… for PostgreSQL, sqlite://…?mode=rwc for an embedded SQLite file",
+    ),
+    (
+        "MIZAN_BIND",
+        "127.0.0.1:8080",
+        "host:port to listen on; port 0 picks a free port",
+    ),
+    (
+        "MIZAN_LOG",
+        "info (or RUST_LOG)",
+        "tracing filter, e.g. `info,sqlx=warn` or `mizan=debug`",
+    ),
+    (
+        "MIZAN_LOG_FORMAT",
+        "pretty",
+        "`pretty` or `json` (one JSON object per line)",
+    ),
+    (
+        "MIZAN_DATA_DIR",
+        "data",
+        "folder holding the curated dataset (the TOML files `mizan seed` loads)",
+    ),
+    (
+        "MIZAN_SEED_ON_START",
+        "true",
+        "load the curated dataset when the service starts on an empty database",
+    ),
+    (
+        "MIZAN_DB_MAX_CONNECTIONS",
+        "10",
+        "size of the database connection pool",
+    ),
+    (
+        "MIZAN_DB_CONNECT_TIMEOUT_MS",
+        "5000",
+        "how long a request waits for a database connection before answering 503",
+    ),
+    (
+        "MIZAN_SHUTDOWN_TIMEOUT_SECS",
+        "30",
+        "on SIGTERM or Ctrl-C, how long in-flight requests may take to finish",
+    ),
+];
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable, coloured when writing to a terminal.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+impl FromStr for LogFormat {
+    type Err = anyhow::Error;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "pretty" => Ok(Self::Pretty),
+            "json" => Ok(Self::Json),
+            other => Err(anyhow!("expected `pretty` or `json`, got `{other}`")),
+        }
+    }
+}
+
+/// The service's whole configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where the data lives: `postgres://…` or `sqlite://…`.
+    pub database_url: String,
+    /// The address to listen on.
+    pub bind: SocketAddr,
+    /// The tracing filter.
+    pub log_filter: String,
+    /// How log lines are written.
+    pub log_format: LogFormat,
+    /// The folder holding the curated dataset.
+    pub data_dir: PathBuf,
+    /// Whether the first start on an empty database loads the curated dataset.
+    pub seed_on_start: bool,
+    /// Size of the connection pool.
+    pub db_max_connections: u32,
+    /// How long to wait for a pooled connection.
+    pub db_connect_timeout: Duration,
+    /// How long in-flight requests may take to finish on shutdown.
+    pub shutdown_timeout: Duration,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads the configuration through `lookup`, so tests can supply their own variables.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let vars = Vars(&lookup);
+        Self {
+            database_url: vars
+                .get("DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/mizan.sqlite?mode=rwc".to_owned()),
+            bind: vars.parsed("MIZAN_BIND", "127.0.0.1:8080".parse()?)?,
+            log_filter: vars
+                .get("MIZAN_LOG")
+                .or_else(|| vars.get("RUST_LOG"))
+                .unwrap_or_else(|| "info".to_owned()),
+            log_format: vars.parsed("MIZAN_LOG_FORMAT", LogFormat::Pretty)?,
+            data_dir: vars.parsed("MIZAN_DATA_DIR", PathBuf::from("data"))?,
+            seed_on_start: vars.parsed("MIZAN_SEED_ON_START", true)?,
+            db_max_connections: vars.parsed("MIZAN_DB_MAX_CONNECTIONS", 10)?,
+            db_connect_timeout: Duration::from_millis(
+                vars.parsed("MIZAN_DB_CONNECT_TIMEOUT_MS", 5000)?,
+            ),
+            shutdown_timeout: Duration::from_secs(vars.parsed("MIZAN_SHUTDOWN_TIMEOUT_SECS", 30)?),
+        }
+        .checked()
+    }
+
+    fn checked(self) -> anyhow::Result<Self> {
+        if !(self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://")
+            || self.database_url.starts_with("sqlite:"))
+        {
+            return Err(anyhow!(
+                "DATABASE_URL: expected a postgres:// or sqlite: URL, got `{}`",
+                redact_url(&self.database_url)
+            ));
+        }
+        if self.db_max_connections == 0 {
+            return Err(anyhow!("MIZAN_DB_MAX_CONNECTIONS: must be at least 1"));
+        }
+        Ok(self)
+    }
+}
+
+/// A database URL with its password replaced by `***`, safe to print.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
+
+impl Vars<'_> {
+    fn get(&self, key: &str) -> Option<String> {
+        (self.0)(key).filter(|value| !value.trim().is_empty())
+    }
+
+    fn parsed<T>(&self, key: &str, default: T) -> anyhow::Result<T>
+    where
+        T: FromStr,
+        T::Err: std::fmt::Display,
+    {
+        match self.get(key) {
+            None => Ok(default),
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .map_err(|err| anyhow!("{err}"))
+                .with_context(|| format!("{key}: invalid value `{raw}`")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+        Config::from_lookup(|key| {
+            vars.iter()
+                .find(|(name, _)| *name == key)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_localhost() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert!(config.database_url.starts_with("sqlite://data/"));
+        assert_eq!(config.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let cases = [
+            ("MIZAN_BIND", "not-an-address"),
+            ("MIZAN_LOG_FORMAT", "xml"),
+            ("MIZAN_SEED_ON_START", "maybe"),
+            ("MIZAN_DB_MAX_CONNECTIONS", "-1"),
+            ("MIZAN_DB_MAX_CONNECTIONS", "0"),
+            ("DATABASE_URL", "mysql://localhost/mizan"),
+        ];
+        for (key, value) in cases {
+            let err = config(&[(key, value)]).expect_err(key);
+            assert!(
+                format!("{err:#}").contains(key),
+                "error for {key}={value} does not name it: {err:#}"
+            );
+        }
+    }
+
+    #[test]
+    fn redacting_a_url_hides_only_the_password() {
+        assert_eq!(
+            redact_url("postgres://mizan:s3cret@db:5432/mizan"),
+            "postgres://mizan:***@db:5432/mizan"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/x.sqlite"),
+            "sqlite://data/x.sqlite"
+        );
+    }
+}

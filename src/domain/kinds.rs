@@ -1,0 +1,107 @@
+//! The closed vocabularies of the data model, each a string on the wire and in the database.
+
+/// Declares a string enumeration with its wire names, parsing, and OpenAPI schema.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The wire and database spelling.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+
+            /// Parses the wire spelling.
+            pub fn parse(value: &str) -> Option<Self> {
+                match value { $($text => Some(Self::$variant),)+ _ => None }
+            }
+
+            /// The allowed spellings, for error messages.
+            pub fn expected() -> String {
+                format!("one of: {}", [$($text),+].join(", "))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// Whether a country entry is a country, a region, or a group of countries.
+    CountryKind { /** A sovereign country or territory with an ISO code. */ Country => "country", /** A geographic region. */ Region => "region", /** A political or economic grouping. */ Group => "group" }
+}
+
+string_enum! {
+    /// What kind of organization a company is.
+    CompanyKind { /** An AI lab. */ AiLab => "ai_lab", /** A large technology company. */ BigTech => "big_tech", /** A cloud provider. */ Cloud => "cloud", /** A chip or hardware maker. */ Hardware => "hardware", /** A research institute. */ ResearchInstitute => "research_institute" }
+}
+
+string_enum! {
+    /// How openly a model is released.
+    Openness { /** Weights published for anyone to download. */ OpenWeights => "open_weights", /** Reachable only through a paid API. */ ClosedApi => "closed_api", /** Reachable only inside the maker's products. */ ClosedProduct => "closed_product", /** A research release. */ Research => "research" }
+}
+
+string_enum! {
+    /// What a model takes in or puts out.
+    Modality { /** Text. */ Text => "text", /** Images. */ Image => "image", /** Audio. */ Audio => "audio", /** Video. */ Video => "video", /** Source code. */ Code => "code" }
+}
+
+string_enum! {
+    /// What kind of publication a source is.
+    SourceKind { /** A news report. */ News => "news", /** An analysis or opinion piece. */ Analysis => "analysis", /** A survey or poll. */ Survey => "survey", /** A government or company's official text. */ Official => "official", /** A model card. */ ModelCard => "model_card", /** A data set. */ Dataset => "dataset", /** An API or price list. */ Api => "api", /** A social media post. */ SocialPost => "social_post" }
+}
+
+string_enum! {
+    /// What a statistic or claim is about.
+    SubjectType { /** A model. */ Model => "model", /** A company. */ Company => "company", /** A country, region or group. */ Country => "country" }
+}
+
+string_enum! {
+    /// How a figure was arrived at.
+    Method { /** Reported by someone else. */ Reported => "reported", /** Measured directly. */ Measured => "measured", /** Estimated. */ Estimated => "estimated" }
+}
+
+string_enum! {
+    /// The outcome of weighing a claim against the evidence.
+    Verdict { /** Not yet weighed. */ Unreviewed => "unreviewed", /** The evidence supports it. */ Supported => "supported", /** Part of it holds. */ PartlySupported => "partly_supported", /** The evidence is contested. */ Disputed => "disputed", /** Nothing supports it. */ Unsupported => "unsupported", /** The evidence contradicts it. */ False => "false", /** A judgement, not a checkable fact. */ Opinion => "opinion" }
+}
+
+impl Verdict {
+    /// Whether this verdict must carry a summary and at least one piece of evidence.
+    pub fn needs_evidence(self) -> bool {
+        !matches!(self, Self::Unreviewed | Self::Opinion)
+    }
+}
+
+string_enum! {
+    /// How a piece of evidence bears on a claim.
+    Relation { /** It supports the claim. */ Supports => "supports", /** It contradicts the claim. */ Contradicts => "contradicts", /** It gives context without settling the claim. */ Context => "context" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_round_trips_through_its_spelling() {
+        for verdict in Verdict::ALL {
+            assert_eq!(Verdict::parse(verdict.as_str()), Some(*verdict));
+        }
+        for kind in SourceKind::ALL {
+            assert_eq!(SourceKind::parse(kind.as_str()), Some(*kind));
+        }
+        assert_eq!(Openness::parse("Open_Weights"), None);
+        assert!(Openness::expected().contains("open_weights"));
+    }
+}

@@ -1,0 +1,5 @@
+//! Domain types: parsed, validated values that the rest of the service can trust.
+
+pub mod cursor;
+pub mod kinds;
+pub mod lang;

@@ -1,0 +1,227 @@
+//! Every error the API answers with, as RFC 9457 `application/problem+json`.
+
+use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
+use sea_orm::DbErr;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One field or parameter that failed validation.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(example = json!({"field": "limit", "message": "must be an integer from 1 to 200"}))]
+pub struct FieldError {
+    /// The query parameter, path segment or body field at fault.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// An RFC 9457 problem details object.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "about:blank",
+    "title": "Bad Request",
+    "status": 400,
+    "detail": "invalid query parameter `limit`: must be an integer from 1 to 200",
+    "errors": [{"field": "limit", "message": "must be an integer from 1 to 200"}]
+}))]
+pub struct ProblemDetails {
+    /// A URI naming the kind of problem; `about:blank` when the status says it all.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The HTTP status's reason phrase.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong, for a person to read.
+    pub detail: String,
+    /// For validation failures: each field or parameter at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+/// The errors a handler can return.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: a malformed path, query or body.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 400: one query parameter has a bad value.
+    #[error("invalid query parameter `{name}`: {message}")]
+    InvalidParameter {
+        /// The parameter's name.
+        name: String,
+        /// What is wrong with its value.
+        message: String,
+    },
+    /// 404: no record under that key.
+    #[error("{resource} `{id}` not found")]
+    NotFound {
+        /// The kind of record, singular.
+        resource: &'static str,
+        /// The key that was looked up.
+        id: String,
+    },
+    /// 404: no route at that path.
+    #[error("no resource at `{0}`")]
+    NoRoute(String),
+    /// 405: the path exists but not with that method.
+    #[error("method {method} is not allowed here; allowed: {allowed}")]
+    MethodNotAllowed {
+        /// The method the client used.
+        method: String,
+        /// The methods the path accepts, comma-separated.
+        allowed: String,
+    },
+    /// 503: the database cannot be reached right now.
+    #[error("the database is unavailable; try again shortly")]
+    Unavailable,
+    /// 500: anything else. Its cause is logged, never sent.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A 400 naming the query parameter at fault.
+    pub fn parameter(name: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidParameter {
+            name: name.into(),
+            message: message.into(),
+        }
+    }
+
+    fn problem(&self) -> ProblemDetails {
+        let status = self.status_code();
+        let detail = match self {
+            Self::Unexpected(_) => "Internal Server Error".to_owned(),
+            other => other.to_string(),
+        };
+        let errors = match self {
+            Self::InvalidParameter { name, message } => Some(vec![FieldError {
+                field: name.clone(),
+                message: message.clone(),
+            }]),
+            _ => None,
+        };
+        ProblemDetails {
+            kind: "about:blank".to_owned(),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) | Self::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound { .. } | Self::NoRoute(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Unexpected(err) => tracing::error!(error = ?err, "request failed: {err:#}"),
+            Self::Unavailable => tracing::warn!("request failed: database unavailable"),
+            other => tracing::debug!(status = %other.status_code(), "request rejected: {other}"),
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            Self::MethodNotAllowed { allowed, .. } => {
+                response.insert_header((header::ALLOW, allowed.as_str()));
+            }
+            Self::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "2"));
+            }
+            _ => {}
+        }
+        problem_response(&mut response, &self.problem())
+    }
+}
+
+/// Writes `problem` as the body of `response`.
+pub fn problem_response(
+    response: &mut actix_web::HttpResponseBuilder,
+    problem: &ProblemDetails,
+) -> HttpResponse {
+    response
+        .content_type(PROBLEM_JSON)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(serde_json::to_vec(problem).unwrap_or_default())
+}
+
+impl From<DbErr> for ApiError {
+    fn from(err: DbErr) -> Self {
+        if is_unavailable(&err) {
+            return Self::Unavailable;
+        }
+        Self::Unexpected(anyhow::Error::new(err).context("database query failed"))
+    }
+}
+
+/// Whether `err` means the database could not be reached, rather than a bad query.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(sqlx))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(sqlx)) => {
+            use sea_orm::sqlx::Error as SqlxError;
+            matches!(
+                sqlx.as_ref(),
+                SqlxError::Io(_)
+                    | SqlxError::PoolTimedOut
+                    | SqlxError::PoolClosed
+                    | SqlxError::WorkerCrashed
+                    | SqlxError::Tls(_)
+            )
+        }
+        _ => false,
+    }
+}
+
+/// Error handlers for actix-web's extractors, so malformed input gets a problem body too.
+pub mod extractors {
+    use actix_web::{
+        HttpRequest,
+        error::{JsonPayloadError, PathError, QueryPayloadError},
+    };
+
+    use super::ApiError;
+
+    /// For `web::QueryConfig`.
+    pub fn query(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+        let message = match &err {
+            QueryPayloadError::Deserialize(inner) => inner.to_string(),
+            other => other.to_string(),
+        };
+        match unknown_or_duplicate(&message) {
+            Some(name) => ApiError::parameter(name.to_owned(), message.clone()).into(),
+            None => ApiError::BadRequest(format!("invalid query string: {message}")).into(),
+        }
+    }
+
+    /// For `web::PathConfig`.
+    pub fn path(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+        ApiError::BadRequest(format!("invalid path: {err}")).into()
+    }
+
+    /// For `web::JsonConfig`.
+    pub fn json(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+        ApiError::BadRequest(format!("invalid JSON body: {err}")).into()
+    }
+
+    /// The parameter an "unknown field `x`" or "duplicate field `x`" message names.
+    fn unknown_or_duplicate(message: &str) -> Option<&str> {
+        let rest = message
+            .strip_prefix("unknown field `")
+            .or_else(|| message.strip_prefix("duplicate field `"))?;
+        rest.split('`').next()
+    }
+}

@@ -1,0 +1,268 @@
+//! `/v1/claims`: statements about the AI race, each weighed against evidence.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{claim, evidence};
+use sea_orm::DatabaseConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{
+    query::{ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
+    statistics::Statistic,
+    views::{CompanyRef, SourceRef, SubjectRef, find, localized},
+};
+use crate::{
+    domain::{
+        kinds::{Relation, Verdict},
+        lang::Localized,
+    },
+    error::ApiError,
+    services::{claims, listing::PageRequest},
+};
+
+/// The claim as first published.
+#[derive(Serialize, ToSchema)]
+pub struct Original {
+    /// Its language (ISO 639-1).
+    #[schema(example = "ar")]
+    pub language: String,
+    /// Its words.
+    pub text: String,
+}
+
+/// Who made a claim.
+#[derive(Serialize, ToSchema)]
+pub struct Claimant {
+    /// Their name.
+    pub name: Localized,
+    /// Their role, when it matters.
+    pub role: Option<Localized>,
+    /// The company they speak for, if any.
+    pub company: Option<CompanyRef>,
+}
+
+/// A piece of evidence: a statistic or a source, and how it bears on the claim.
+#[derive(Serialize, ToSchema)]
+pub struct Evidence {
+    /// The record's id.
+    pub id: Uuid,
+    /// Whether it supports, contradicts, or gives context to the claim.
+    #[schema(value_type = Relation)]
+    pub relation: String,
+    /// The statistic, with its value, period and source.
+    pub statistic: Option<Statistic>,
+    /// The source, when the evidence is a source rather than a statistic.
+    pub source: Option<SourceRef>,
+    /// How it bears on the claim.
+    pub note: Option<Localized>,
+}
+
+/// A claim, its verdict, and the evidence weighed.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6e", "key": "article-c16",
+    "text": {"en": "OpenAI cut the prices of o3 by 80%.", "ar": "خفّضت OpenAI أسعار o3 بنسبة 80%."},
+    "original": {"language": "ar", "text": "OpenAI خفّضت أسعار o3 بنسبة 80%"},
+    "claimant": {"name": {"en": "Al Jazeera (drawing on Foreign Affairs)", "ar": "الجزيرة (نقلاً عن فورين أفيرز)"}, "role": null, "company": null},
+    "stated": null,
+    "source": {"id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6f", "key": "aljazeera-ai-race-2025", "title": "…", "publisher": "Al Jazeera", "url": "https://www.aljazeera.net/", "published": null},
+    "topics": ["pricing"], "subjects": [{"type": "model", "key": "o3", "name": {"en": "o3", "ar": "o3"}}],
+    "verdict": "supported",
+    "verdict_summary": {"en": "OpenAI cut o3's API prices by 80% on 2025-06-10.", "ar": "خفّضت أوبن إيه آي أسعار o3 بنسبة 80% في 10 يونيو 2025."},
+    "evidence": [], "created_at": "2025-11-29T00:00:00Z", "updated_at": "2025-11-29T00:00:00Z"
+}))]
+pub struct Claim {
+    /// The record's id.
+    pub id: Uuid,
+    /// Its key in the curated dataset, if it came from there.
+    pub key: Option<String>,
+    /// The claim.
+    pub text: Localized,
+    /// The claim as first published.
+    pub original: Original,
+    /// Who made it.
+    pub claimant: Claimant,
+    /// When it was made.
+    pub stated: Option<NaiveDate>,
+    /// Where it appeared.
+    pub source: SourceRef,
+    /// What it is about, in broad terms.
+    pub topics: Vec<String>,
+    /// The models, companies and countries it concerns.
+    pub subjects: Vec<SubjectRef>,
+    /// The outcome of weighing it.
+    #[schema(value_type = Verdict)]
+    pub verdict: String,
+    /// Why it got that verdict.
+    pub verdict_summary: Option<Localized>,
+    /// What it was weighed against.
+    pub evidence: Vec<Evidence>,
+    /// When the record was created.
+    pub created_at: DateTime<Utc>,
+    /// When the record last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Claim {
+    fn build(claim: claim::Model, parts: &mut claims::Parts) -> Result<Self, ApiError> {
+        let related = &parts.related;
+        let source = find(
+            related.sources.get(&claim.source_id),
+            "source",
+            claim.source_id,
+        )?;
+        let company = claim
+            .claimant_company_id
+            .map(|id| find(related.companies.get(&id), "company", id).map(CompanyRef::from))
+            .transpose()?;
+        let subjects = parts
+            .subjects
+            .remove(&claim.id)
+            .unwrap_or_default()
+            .iter()
+            .map(|subject| {
+                SubjectRef::resolve(
+                    related,
+                    subject.model_id,
+                    subject.company_id,
+                    subject.country_code.as_deref(),
+                )
+            })
+            .collect::<Result<_, _>>()?;
+        let evidence = parts
+            .evidence
+            .remove(&claim.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|item| evidence_view(item, related))
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            verdict_summary: localized(&claim.verdict_summary_en, &claim.verdict_summary_ar),
+            claimant: Claimant {
+                name: Localized::new(claim.claimant_name_en, claim.claimant_name_ar),
+                role: localized(&claim.claimant_role_en, &claim.claimant_role_ar),
+                company,
+            },
+            topics: parts.topics.remove(&claim.id).unwrap_or_default(),
+            id: claim.id,
+            key: claim.key,
+            text: Localized::new(claim.text_en, claim.text_ar),
+            original: Original {
+                language: claim.original_language,
+                text: claim.original_text,
+            },
+            stated: claim.stated_on,
+            source: SourceRef::from(source),
+            subjects,
+            verdict: claim.verdict,
+            evidence,
+            created_at: claim.created_at,
+            updated_at: claim.updated_at,
+        })
+    }
+}
+
+fn evidence_view(
+    item: evidence::Model,
+    related: &crate::services::related::Related,
+) -> Result<Evidence, ApiError> {
+    let statistic = item
+        .statistic_id
+        .map(|id| {
+            let stat = find(related.statistics.get(&id), "statistic", id)?;
+            Statistic::build(stat.clone(), related)
+        })
+        .transpose()?;
+    let source = item
+        .source_id
+        .map(|id| find(related.sources.get(&id), "source", id).map(SourceRef::from))
+        .transpose()?;
+    Ok(Evidence {
+        note: localized(&item.note_en, &item.note_ar),
+        id: item.id,
+        relation: item.relation,
+        statistic,
+        source,
+    })
+}
+
+/// Filters of `GET /v1/claims`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListClaimsParams {
+    /// The verdict.
+    #[param(value_type = Option<Verdict>)]
+    verdict: Option<String>,
+    /// A topic, such as `open-weights` or `soft-power`.
+    topic: Option<String>,
+    /// A subject the claim concerns: a model's or company's slug, or a country's code.
+    subject: Option<String>,
+    /// Part of the claimant's name (either language, any case), or their company's slug.
+    claimant: Option<String>,
+    /// Stated on or after this day.
+    #[param(value_type = Option<String>, format = Date)]
+    stated_after: Option<String>,
+    /// Stated on or before this day.
+    #[param(value_type = Option<String>, format = Date)]
+    stated_before: Option<String>,
+}
+
+/// List claims, with their evidence and subjects.
+///
+/// Sorts: `id` (default: the order they were added), `stated`, `verdict`.
+/// Facets: `verdict`, `claimant`, `source`.
+#[utoipa::path(
+    tag = "claims",
+    params(ListClaimsParams, PagingDoc),
+    responses((status = 200, description = "A page of claims", body = super::ListBody<Claim>,
+        headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
+)]
+#[get("/claims")]
+pub async fn list_claims(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    query: ListQuery<ListClaimsParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(&claims::LIST, &query.page)?;
+    let filters = query.filters;
+    let filter = claims::Filter {
+        verdict: parse::one_of(
+            "verdict",
+            filters.verdict,
+            Verdict::parse,
+            Verdict::expected,
+        )?,
+        topic: parse::key("topic", filters.topic)?,
+        subject: parse::key("subject", filters.subject)?,
+        claimant: parse::key("claimant", filters.claimant)?,
+        stated_after: parse::date("stated_after", filters.stated_after)?,
+        stated_before: parse::date("stated_before", filters.stated_before)?,
+    };
+    let (rows, mut parts) = claims::list(db.get_ref(), filter, &page).await?;
+    super::page(&req, query.lang, rows, |row| Claim::build(row, &mut parts))
+}
+
+/// Get a claim, with its evidence and subjects.
+#[utoipa::path(
+    tag = "claims",
+    params(("id" = String, Path, description = "The claim's id, or its dataset key", example = "article-c10"), ItemDoc),
+    responses((status = 200, description = "The claim", body = Claim))
+)]
+#[get("/claims/{id}")]
+pub async fn find_claim(
+    db: web::Data<DatabaseConnection>,
+    id: web::Path<String>,
+    query: ItemQuery,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (claim, mut parts) = claims::find(db.get_ref(), &id)
+        .await?
+        .ok_or(ApiError::NotFound {
+            resource: "claim",
+            id,
+        })?;
+    super::json(query.lang, &Claim::build(claim, &mut parts)?)
+}

@@ -1,0 +1,71 @@
+//! HTTP only: extractors, views, `#[utoipa::path]` docs and status codes, one module per
+//! resource. Queries live in `services`.
+
+pub mod claims;
+pub mod companies;
+pub mod countries;
+pub mod fallback;
+pub mod health;
+pub mod metrics;
+pub mod models;
+pub mod prometheus;
+pub mod query;
+pub mod sources;
+pub mod statistics;
+pub mod views;
+
+use actix_web::{HttpRequest, HttpResponse, http::header};
+use serde::Serialize;
+
+use crate::{
+    domain::lang::{self, Lang},
+    error::ApiError,
+    services::listing::Page,
+};
+pub use views::ListBody;
+
+/// A 200 response with `body` as JSON in the chosen language.
+pub fn json<T: Serialize>(lang: Option<Lang>, body: &T) -> Result<HttpResponse, ApiError> {
+    let bytes = lang::to_json_in(lang, body)
+        .map_err(|err| anyhow::Error::new(err).context("failed to serialize a response"))?;
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(mime_json())
+        .insert_header((header::VARY, "Accept-Language"));
+    if let Some(lang) = lang {
+        response.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
+    }
+    Ok(response.body(bytes))
+}
+
+/// A 200 response with one page of a list, and a `Link` header to the next page.
+pub fn page<M, T: Serialize + utoipa::ToSchema>(
+    req: &HttpRequest,
+    lang: Option<Lang>,
+    page: Page<M>,
+    view: impl FnMut(M) -> Result<T, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    let body = ListBody::from_page(page, view)?;
+    let mut response = json(lang, &body)?;
+    if let Some(cursor) = &body.next_cursor {
+        let link = format!("<{}>; rel=\"next\"", next_page_url(req, cursor));
+        if let Ok(value) = header::HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    Ok(response)
+}
+
+/// The request's own path and query with `cursor` set to `cursor`.
+fn next_page_url(req: &HttpRequest, cursor: &str) -> String {
+    let mut pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    pairs.retain(|(name, _)| name != "cursor");
+    pairs.push(("cursor".to_owned(), cursor.to_owned()));
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    format!("{}?{query}", req.path())
+}
+
+fn mime_json() -> header::ContentType {
+    header::ContentType::json()
+}

@@ -1,0 +1,272 @@
+//! `/v1/models`: AI models and their lineage.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::model;
+use sea_orm::DatabaseConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{
+    query::{ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
+    views::{CompanyRef, CountryRef, ModelRef, SourceRef, find, localized},
+};
+use crate::{
+    domain::{
+        kinds::{Modality, Openness},
+        lang::Localized,
+    },
+    error::ApiError,
+    services::{
+        listing::{PageRequest, ParamError},
+        models,
+        related::Related,
+    },
+};
+
+/// An AI model.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6e", "slug": "deepseek-r1", "name": "DeepSeek-R1",
+    "company": {"slug": "deepseek", "name": {"en": "DeepSeek", "ar": "ديب سيك"}},
+    "country": {"code": "CN", "name": {"en": "China", "ar": "الصين"}},
+    "released": "2025-01-20", "openness": "open_weights", "license": "MIT",
+    "parameters_total": 671000000000u64, "parameters_active": 37000000000u64, "context_window": 128000,
+    "modalities": ["text"], "base_model": {"slug": "deepseek-v3-base", "name": "DeepSeek-V3-Base"},
+    "huggingface_repo": "deepseek-ai/DeepSeek-R1",
+    "description": {"en": "Reasoning model trained with reinforcement learning on DeepSeek-V3-Base.", "ar": "نموذج استدلال دُرّب بالتعلم المعزز انطلاقاً من DeepSeek-V3-Base."},
+    "source": null, "note": null, "depth": null,
+    "created_at": "2025-11-29T00:00:00Z", "updated_at": "2025-11-29T00:00:00Z"
+}))]
+pub struct Model {
+    /// The record's id.
+    pub id: Uuid,
+    /// Its slug, used in URLs.
+    pub slug: String,
+    /// Its name as its maker writes it.
+    pub name: String,
+    /// Who made it.
+    pub company: CompanyRef,
+    /// Its country of origin.
+    pub country: CountryRef,
+    /// When it was released.
+    pub released: Option<NaiveDate>,
+    /// How openly it is released.
+    #[schema(value_type = Openness)]
+    pub openness: String,
+    /// Its license: an SPDX id where there is one.
+    pub license: Option<String>,
+    /// Its total parameters.
+    pub parameters_total: Option<i64>,
+    /// Parameters active per token (mixture-of-experts models).
+    pub parameters_active: Option<i64>,
+    /// Its context window, in tokens.
+    pub context_window: Option<i64>,
+    /// What it takes in and puts out.
+    #[schema(value_type = Vec<Modality>)]
+    pub modalities: Vec<String>,
+    /// The model it was derived from.
+    pub base_model: Option<ModelRef>,
+    /// Its repository id on Hugging Face.
+    pub huggingface_repo: Option<String>,
+    /// What it is.
+    pub description: Localized,
+    /// Where these facts come from.
+    pub source: Option<SourceRef>,
+    /// What a reader should know about these facts.
+    pub note: Option<Localized>,
+    /// In a derivatives list: how many generations it is from the model asked about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depth: Option<u32>,
+    /// When the record was created.
+    pub created_at: DateTime<Utc>,
+    /// When the record last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Model {
+    fn build(model: model::Model, related: &Related, depth: Option<u32>) -> Result<Self, ApiError> {
+        let company = find(
+            related.companies.get(&model.company_id),
+            "company",
+            model.company_id,
+        )?;
+        let country = find(
+            related.countries.get(&model.country_code),
+            "country",
+            &model.country_code,
+        )?;
+        let base_model = model
+            .base_model_id
+            .map(|id| find(related.models.get(&id), "model", id).map(ModelRef::from))
+            .transpose()?;
+        let source = model
+            .source_id
+            .map(|id| find(related.sources.get(&id), "source", id).map(SourceRef::from))
+            .transpose()?;
+        Ok(Self {
+            note: localized(&model.note_en, &model.note_ar),
+            id: model.id,
+            slug: model.slug,
+            name: model.name,
+            company: CompanyRef::from(company),
+            country: CountryRef::from(country),
+            released: model.released_on,
+            openness: model.openness,
+            license: model.license,
+            parameters_total: model.parameters_total,
+            parameters_active: model.parameters_active,
+            context_window: model.context_window,
+            modalities: serde_json::from_value(model.modalities).unwrap_or_default(),
+            base_model,
+            huggingface_repo: model.huggingface_repo,
+            description: Localized::new(model.description_en, model.description_ar),
+            source,
+            depth,
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        })
+    }
+}
+
+/// Filters of `GET /v1/models`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListModelsParams {
+    /// The maker's slug, such as `deepseek`.
+    company: Option<String>,
+    /// The country of origin (ISO code), such as `CN`.
+    country: Option<String>,
+    /// How openly it is released.
+    #[param(value_type = Option<Openness>)]
+    openness: Option<String>,
+    /// The license, such as `MIT` or `Apache-2.0`.
+    license: Option<String>,
+    /// Released on or after this day.
+    #[param(value_type = Option<String>, format = Date, example = "2025-01-01")]
+    released_after: Option<String>,
+    /// Released on or before this day.
+    #[param(value_type = Option<String>, format = Date)]
+    released_before: Option<String>,
+    /// Direct derivatives of the model with this slug.
+    base_model: Option<String>,
+}
+
+/// List models.
+///
+/// Sorts: `slug` (default), `name`, `released`, `parameters_total`.
+/// Facets: `company`, `country`, `openness`, `license`, `base_model`.
+#[utoipa::path(
+    tag = "models",
+    params(ListModelsParams, PagingDoc),
+    responses((status = 200, description = "A page of models", body = super::ListBody<Model>,
+        headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
+)]
+#[get("/models")]
+pub async fn list_models(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    query: ListQuery<ListModelsParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(&models::LIST, &query.page)?;
+    let filters = query.filters;
+    let filter = models::Filter {
+        company: parse::key("company", filters.company)?,
+        country: parse::key("country", filters.country)?,
+        openness: parse::one_of(
+            "openness",
+            filters.openness,
+            Openness::parse,
+            Openness::expected,
+        )?,
+        license: parse::key("license", filters.license)?,
+        released_after: parse::date("released_after", filters.released_after)?,
+        released_before: parse::date("released_before", filters.released_before)?,
+        base_model: parse::key("base_model", filters.base_model)?,
+    };
+    let (rows, related) = models::list(db.get_ref(), filter, &page).await?;
+    super::page(&req, query.lang, rows, |row| {
+        Model::build(row, &related, None)
+    })
+}
+
+/// Get a model.
+#[utoipa::path(
+    tag = "models",
+    params(("slug" = String, Path, description = "The model's slug", example = "deepseek-r1"), ItemDoc),
+    responses((status = 200, description = "The model", body = Model))
+)]
+#[get("/models/{slug}")]
+pub async fn find_model(
+    db: web::Data<DatabaseConnection>,
+    slug: web::Path<String>,
+    query: ItemQuery,
+) -> Result<HttpResponse, ApiError> {
+    let slug = slug.into_inner();
+    let (model, related) = models::find(db.get_ref(), &slug)
+        .await?
+        .ok_or(ApiError::NotFound {
+            resource: "model",
+            id: slug,
+        })?;
+    super::json(query.lang, &Model::build(model, &related, None)?)
+}
+
+/// Parameters of `GET /v1/models/{slug}/derivatives`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListDerivativesParams {
+    /// How many generations to follow: 1 for direct derivatives only, at most 10.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10, default = 1)]
+    depth: Option<String>,
+}
+
+/// List the models derived from a model.
+///
+/// Follows `base_model` links down from the model, up to `depth` generations; each row
+/// carries its `depth`. Sorts and facets as for `/v1/models`.
+#[utoipa::path(
+    tag = "models",
+    params(("slug" = String, Path, description = "The base model's slug", example = "deepseek-r1"), ListDerivativesParams, PagingDoc),
+    responses((status = 200, description = "A page of derivatives", body = super::ListBody<Model>,
+        headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
+)]
+#[get("/models/{slug}/derivatives")]
+pub async fn list_model_derivatives(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    slug: web::Path<String>,
+    query: ListQuery<ListDerivativesParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(&models::DERIVATIVES, &query.page)?;
+    let depth = match query.filters.depth {
+        None => 1,
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|depth| (1..=models::MAX_DEPTH).contains(depth))
+            .ok_or_else(|| {
+                ParamError::new(
+                    "depth",
+                    format!("must be an integer from 1 to {}", models::MAX_DEPTH),
+                )
+            })?,
+    };
+    let slug = slug.into_inner();
+    let (rows, related, generations): (_, _, HashMap<Uuid, u32>) =
+        models::derivatives(db.get_ref(), &slug, depth, &page)
+            .await?
+            .ok_or(ApiError::NotFound {
+                resource: "model",
+                id: slug,
+            })?;
+    super::page(&req, query.lang, rows, |row| {
+        let depth = generations.get(&row.id).copied();
+        Model::build(row, &related, depth)
+    })
+}

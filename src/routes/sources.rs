@@ -1,0 +1,147 @@
+//! `/v1/sources`: where facts come from.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::source;
+use sea_orm::DatabaseConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{
+    query::{ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
+    views::localized,
+};
+use crate::{
+    domain::{kinds::SourceKind, lang::Localized},
+    error::ApiError,
+    services::{listing::PageRequest, sources},
+};
+
+/// Where a fact comes from.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6e", "key": "altman-reddit-ama-2025",
+    "title": "AMA with OpenAI's Sam Altman, Mark Chen, Kevin Weil, Srinivas Narayanan, Michelle Pokrass, and Hongyu Ren",
+    "publisher": "Reddit (r/OpenAI)", "url": "https://www.reddit.com/r/OpenAI/comments/1ieonxv/",
+    "language": "en", "kind": "social_post", "published": "2025-01-31", "retrieved_at": null,
+    "archive_url": null, "note": null,
+    "created_at": "2025-11-29T00:00:00Z", "updated_at": "2025-11-29T00:00:00Z"
+}))]
+pub struct Source {
+    /// The record's id.
+    pub id: Uuid,
+    /// Its key in the curated dataset, if it came from there.
+    pub key: Option<String>,
+    /// Its title, in its own language.
+    pub title: String,
+    /// Who published it.
+    pub publisher: String,
+    /// Where to read it.
+    pub url: String,
+    /// Its language (ISO 639-1).
+    pub language: String,
+    /// What kind of publication it is.
+    #[schema(value_type = SourceKind)]
+    pub kind: String,
+    /// When it was published.
+    pub published: Option<NaiveDate>,
+    /// When it was last read.
+    pub retrieved_at: Option<DateTime<Utc>>,
+    /// An archived copy.
+    pub archive_url: Option<String>,
+    /// What a reader should know about it.
+    pub note: Option<Localized>,
+    /// When the record was created.
+    pub created_at: DateTime<Utc>,
+    /// When the record last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<source::Model> for Source {
+    fn from(source: source::Model) -> Self {
+        Self {
+            note: localized(&source.note_en, &source.note_ar),
+            id: source.id,
+            key: source.key,
+            title: source.title,
+            publisher: source.publisher,
+            url: source.url,
+            language: source.language,
+            kind: source.kind,
+            published: source.published_on,
+            retrieved_at: source.retrieved_at,
+            archive_url: source.archive_url,
+            created_at: source.created_at,
+            updated_at: source.updated_at,
+        }
+    }
+}
+
+/// Filters of `GET /v1/sources`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListSourcesParams {
+    /// The publisher's exact name, such as `Al Jazeera`.
+    publisher: Option<String>,
+    /// The kind of publication.
+    #[param(value_type = Option<SourceKind>)]
+    kind: Option<String>,
+    /// The language (ISO 639-1), such as `ar`.
+    language: Option<String>,
+}
+
+/// List sources.
+///
+/// Sorts: `id` (default: the order they were added), `published`, `publisher`, `title`.
+/// Facets: `publisher`, `kind`, `language`.
+#[utoipa::path(
+    tag = "sources",
+    params(ListSourcesParams, PagingDoc),
+    responses((status = 200, description = "A page of sources", body = super::ListBody<Source>,
+        headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
+)]
+#[get("/sources")]
+pub async fn list_sources(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    query: ListQuery<ListSourcesParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(&sources::LIST, &query.page)?;
+    let filters = query.filters;
+    let filter = sources::Filter {
+        publisher: parse::key("publisher", filters.publisher)?,
+        kind: parse::one_of(
+            "kind",
+            filters.kind,
+            SourceKind::parse,
+            SourceKind::expected,
+        )?,
+        language: parse::key("language", filters.language)?,
+    };
+    let rows = sources::list(db.get_ref(), filter, &page).await?;
+    super::page(&req, query.lang, rows, |row| Ok(Source::from(row)))
+}
+
+/// Get a source.
+#[utoipa::path(
+    tag = "sources",
+    params(("id" = String, Path, description = "The source's id, or its dataset key", example = "aljazeera-ai-race-2025"), ItemDoc),
+    responses((status = 200, description = "The source", body = Source))
+)]
+#[get("/sources/{id}")]
+pub async fn find_source(
+    db: web::Data<DatabaseConnection>,
+    id: web::Path<String>,
+    query: ItemQuery,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let source = sources::find(db.get_ref(), &id)
+        .await?
+        .ok_or(ApiError::NotFound {
+            resource: "source",
+            id,
+        })?;
+    super::json(query.lang, &Source::from(source))
+}

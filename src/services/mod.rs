@@ -1,0 +1,39 @@
+//! Business rules and queries, one module per resource. No actix types here.
+
+pub mod claims;
+pub mod companies;
+pub mod countries;
+pub mod health;
+pub mod listing;
+pub mod metrics;
+pub mod models;
+pub mod related;
+pub mod revisions;
+pub mod sources;
+pub mod statistics;
+
+use sea_orm::{
+    ColumnTrait, EntityTrait, Iterable,
+    sea_query::{Query, SelectStatement},
+};
+
+/// `SELECT id FROM <entity> WHERE <key column> = key`, for filtering by a referenced
+/// record's slug or key without a second round trip.
+pub fn id_where<E: EntityTrait>(id: E::Column, key: E::Column, value: &str) -> SelectStatement
+where
+    E::Column: Iterable,
+{
+    Query::select()
+        .column(id)
+        .from(E::default())
+        .and_where(key.eq(value))
+        .to_owned()
+}
+
+/// A country code as stored: ISO alpha-2 codes upper-case, region and group slugs lower-case.
+pub fn normalize_code(code: &str) -> String {
+    match code.len() {
+        2 => code.to_ascii_uppercase(),
+        _ => code.to_ascii_lowercase(),
+    }
+}

@@ -1,0 +1,280 @@
+//! Builds the HTTP server: database, routes, middleware, OpenAPI document and docs page.
+
+use std::{net::TcpListener, time::Duration};
+
+use actix_web::{
+    App, HttpResponse, HttpServer,
+    dev::{Server, ServerHandle},
+    http::header,
+    middleware::{self, ErrorHandlers},
+    web,
+};
+use anyhow::Context;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use tracing_actix_web::TracingLogger;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::{
+        Content, HeaderBuilder, ObjectBuilder, RefOr, ResponseBuilder, Type,
+        path::{Parameter, ParameterBuilder, ParameterIn},
+    },
+};
+use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    config::{Config, redact_url},
+    dataset,
+    error::{self, ProblemDetails},
+    routes::{self, fallback::RouteTable, prometheus::HttpMetrics},
+    telemetry::{self, MizanRootSpan},
+};
+
+/// A bound, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to the database, migrates it, loads the curated dataset into an empty one
+    /// (when configured to), and binds the listener.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = connect(&config).await?;
+        Migrator::up(&db, None)
+            .await
+            .context("failed to migrate the database")?;
+        if config.seed_on_start {
+            dataset::seed_if_empty(&db, &config.data_dir).await?;
+        }
+        Self::build_with_db(config, db)
+    }
+
+    /// Binds a server on an already migrated database.
+    pub fn build_with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(config.bind)
+            .with_context(|| format!("MIZAN_BIND: cannot listen on {}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = run(listener, db, &config)?;
+        tracing::info!(port, "listening on http://{}:{port}", config.bind.ip());
+        Ok(Self { port, server })
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop it.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (SIGTERM and Ctrl-C drain in-flight requests first).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Opens the connection pool described by `config`.
+pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(config.database_url.clone());
+    options
+        .max_connections(config.db_max_connections)
+        .min_connections(1)
+        .connect_timeout(config.db_connect_timeout)
+        .acquire_timeout(config.db_connect_timeout)
+        .sqlx_logging_level(log::LevelFilter::Debug)
+        .map_sqlx_sqlite_opts(|options| {
+            options
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+        });
+    Database::connect(options).await.with_context(|| {
+        format!(
+            "DATABASE_URL: cannot connect to {}",
+            redact_url(&config.database_url)
+        )
+    })
+}
+
+fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow::Result<Server> {
+    let db = web::Data::new(db);
+    let metrics = web::Data::new(HttpMetrics::new()?);
+    let spec = openapi();
+    let route_table = web::Data::new(RouteTable::from_openapi(&spec));
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .configure(routes)
+            .split_for_parts();
+        app.app_data(db.clone())
+            .app_data(metrics.clone())
+            .app_data(route_table.clone())
+            .app_data(web::QueryConfig::default().error_handler(error::extractors::query))
+            .app_data(web::PathConfig::default().error_handler(error::extractors::path))
+            .app_data(web::JsonConfig::default().error_handler(error::extractors::json))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+            .route(
+                "/docs",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header((header::LOCATION, "/docs/"))
+                        .finish()
+                }),
+            )
+            .default_service(web::to(routes::fallback::not_found))
+            .wrap(ErrorHandlers::new().default_handler(routes::fallback::problem_for_error))
+            .wrap(middleware::from_fn(routes::prometheus::record))
+            .wrap(middleware::from_fn(telemetry::echo_request_id))
+            .wrap(TracingLogger::<MizanRootSpan>::new())
+    })
+    .listen(listener)?
+    .shutdown_timeout(config.shutdown_timeout.as_secs())
+    .run();
+    Ok(server)
+}
+
+/// Registers every documented route; the server and [`openapi`] both use it, so the
+/// document cannot drift from what is served.
+fn routes(config: &mut ServiceConfig) {
+    config
+        .service(routes::health::live)
+        .service(routes::health::ready)
+        .service(routes::prometheus::prometheus_metrics)
+        .service(
+            scope("/v1")
+                .service(routes::countries::list_countries)
+                .service(routes::countries::find_country)
+                .service(routes::companies::list_companies)
+                .service(routes::companies::find_company)
+                .service(routes::models::list_models)
+                .service(routes::models::find_model)
+                .service(routes::models::list_model_derivatives)
+                .service(routes::sources::list_sources)
+                .service(routes::sources::find_source)
+                .service(routes::metrics::list_metrics)
+                .service(routes::metrics::find_metric)
+                .service(routes::statistics::list_statistics)
+                .service(routes::statistics::find_statistic)
+                .service(routes::claims::list_claims)
+                .service(routes::claims::find_claim),
+        );
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Mizan API",
+        description = "Mizan (ميزان, \"the scale\") publishes a curated, sourced, bilingual (Arabic and English) \
+body of facts on the AI race between the United States and China: models, the companies behind them, \
+adoption statistics, and the claims made about them, each weighed against evidence.\n\n\
+**Language.** Localized fields are `{\"en\": …, \"ar\": …}`. `?lang=en|ar` or `Accept-Language` picks one: \
+those fields then become plain strings and the response carries `Content-Language`.\n\n\
+**Lists** are paginated by cursor: `limit` (1–200, default 50) and the previous page's `next_cursor`; \
+the `Link` header carries the next page's URL. Filters are query parameters named after fields; \
+`sort` names a field, `-` for descending; `count=true` adds `total`; `facets=a,b` counts rows by value. \
+An unknown or repeated parameter is a 400.\n\n\
+**Errors** are RFC 9457 `application/problem+json`; every response carries `X-Request-Id`.",
+        license(name = "MIT"),
+    ),
+    tags(
+        (name = "countries", description = "Countries, regions and groups of countries"),
+        (name = "companies", description = "Companies and labs that build models"),
+        (name = "models", description = "AI models and their lineage"),
+        (name = "sources", description = "Where facts come from"),
+        (name = "metrics", description = "What statistics measure"),
+        (name = "statistics", description = "Adoption and market figures"),
+        (name = "claims", description = "Claims about the AI race, weighed against evidence"),
+        (name = "health", description = "Liveness, readiness and Prometheus metrics"),
+    ),
+    components(schemas(ProblemDetails))
+)]
+struct ApiDoc;
+
+/// Adds what every operation shares: the `Accept-Language` header, the `X-Request-Id`
+/// response header, and the problem responses.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    error::PROBLEM_JSON,
+                    Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                        "ProblemDetails",
+                    )))),
+                )
+                .header("X-Request-Id", request_id_header())
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let is_v1 = operation.tags.iter().flatten().all(|tag| tag != "health");
+                if is_v1 {
+                    operation
+                        .parameters
+                        .get_or_insert_with(Vec::new)
+                        .push(RefOr::T(accept_language()));
+                }
+                for response in operation.responses.responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        response
+                            .headers
+                            .insert("X-Request-Id".to_owned(), RefOr::T(request_id_header()));
+                    }
+                }
+                let responses = &mut operation.responses.responses;
+                responses
+                    .entry("4XX".to_owned())
+                    .or_insert_with(|| problem("A problem with the request (RFC 9457)").into());
+                responses.entry("5XX".to_owned()).or_insert_with(|| {
+                    problem("The service cannot answer now (RFC 9457); 503 carries Retry-After")
+                        .into()
+                });
+            }
+        }
+    }
+}
+
+fn accept_language() -> Parameter {
+    ParameterBuilder::new()
+        .name("Accept-Language")
+        .parameter_in(ParameterIn::Header)
+        .description(Some("Picks `en` or `ar` by quality value when `lang` is not given; other languages are ignored."))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .example(Some(serde_json::json!("ar, en;q=0.5")))
+        .build()
+}
+
+fn request_id_header() -> utoipa::openapi::Header {
+    HeaderBuilder::new()
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .description(Some(
+            "The request's id: the client's own when it sent one, else a new UUID",
+        ))
+        .build()
+}
+
+/// The OpenAPI document, built from the same route registration the server uses.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts();
+    let mut spec = spec;
+    CommonResponses.modify(&mut spec);
+    spec
+}
