@@ -1,0 +1,362 @@
+//! The curated dataset: what it holds, and how it loads.
+
+use std::{collections::HashSet, path::Path};
+
+use entity::revision;
+use migration::{Migrator, MigratorTrait};
+use mizan::dataset::{self, Dataset};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::helpers::{Backend, TestDatabase, data_dir, spawn_app_with_dataset, test_config};
+
+/// A copy of the dataset in a temporary folder, with `edit` applied to one file.
+fn edited_copy(file: &str, edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(data_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = edit(text.clone());
+    assert_ne!(edited, text, "the edit changed nothing");
+    std::fs::write(path, edited).unwrap();
+    dir
+}
+
+async fn fresh_db(backend: Backend) -> (TestDatabase, DatabaseConnection) {
+    let database = TestDatabase::create(backend).await;
+    let db = mizan::startup::connect(&test_config(&database.url))
+        .await
+        .unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    (database, db)
+}
+
+async fn revision_count(db: &DatabaseConnection) -> u64 {
+    revision::Entity::find().count(db).await.unwrap()
+}
+
+async fn the_dataset_loads_whole_and_is_served(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let data = Dataset::read(&data_dir()).unwrap();
+    let counts = [
+        ("countries", data.countries.countries.len()),
+        ("sources", data.sources.sources.len()),
+        ("companies", data.companies.companies.len()),
+        ("models", data.models.models.len()),
+        ("metrics", data.metrics.metrics.len()),
+        ("statistics", data.statistics.statistics.len()),
+        ("claims", data.claims.claims.len()),
+    ];
+    for (resource, expected) in counts {
+        let total = app
+            .get_json(&format!("/v1/{resource}?count=true&limit=1"))
+            .await["total"]
+            .as_u64()
+            .unwrap();
+        assert_eq!(total as usize, expected, "{resource}");
+    }
+    assert!(data.companies.companies.len() >= 12);
+    assert!(data.models.models.len() >= 20);
+    let article = app.get_json("/v1/sources/aljazeera-ai-race-2025").await;
+    assert_eq!(article["language"], "ar");
+    let c10 = app.get_json("/v1/claims/article-c10").await;
+    assert_eq!(c10["claimant"]["name"]["en"], "Sam Altman");
+    assert_eq!(c10["claimant"]["company"]["slug"], "openai");
+    // Each create is recorded, by the dataset.
+    let revisions = revision::Entity::find()
+        .filter(revision::Column::Actor.eq("dataset"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    let records: usize = counts.iter().map(|(_, n)| n).sum();
+    assert_eq!(revisions as usize, records);
+}
+
+async fn loading_twice_changes_nothing_the_second_time(backend: Backend) {
+    let (_database, db) = fresh_db(backend).await;
+    let first = dataset::seed(&db, &data_dir()).await.unwrap();
+    assert!(first.created > 100, "{first}");
+    let revisions = revision_count(&db).await;
+
+    let second = dataset::seed(&db, &data_dir()).await.unwrap();
+
+    assert!(
+        second.is_empty(),
+        "the second load changed something: {second}"
+    );
+    assert_eq!(second.unchanged, first.created);
+    assert_eq!(revision_count(&db).await, revisions);
+}
+
+async fn a_changed_file_applies_exactly_the_difference(backend: Backend) {
+    // Arrange
+    let (_database, db) = fresh_db(backend).await;
+    dataset::seed(&db, &data_dir()).await.unwrap();
+    let revisions = revision_count(&db).await;
+    let dir = edited_copy("models.toml", |text| {
+        text.replacen("name = \"DeepSeek-R1\"", "name = \"DeepSeek R1\"", 1)
+    });
+    let claims = std::fs::read_to_string(dir.path().join("claims.toml")).unwrap();
+    let claims = claims.replacen("relation = \"supports\"", "relation = \"context\"", 1);
+    std::fs::write(dir.path().join("claims.toml"), claims).unwrap();
+
+    // Act
+    let report = dataset::seed(&db, dir.path()).await.unwrap();
+
+    // Assert
+    assert_eq!(
+        (report.created, report.updated, report.deleted),
+        (0, 2, 0),
+        "{report}"
+    );
+    assert_eq!(revision_count(&db).await, revisions + 2);
+    let changes = revision::Entity::find()
+        .filter(revision::Column::Action.eq("update"))
+        .all(&db)
+        .await
+        .unwrap();
+    let model = changes
+        .iter()
+        .find(|r| r.resource == "models")
+        .expect("a model revision");
+    assert_eq!(model.actor, "dataset");
+    assert_eq!(model.record_key.as_deref(), Some("deepseek-r1"));
+    assert_eq!(model.before.as_ref().unwrap()["name"], "DeepSeek-R1");
+    assert_eq!(model.after.as_ref().unwrap()["name"], "DeepSeek R1");
+    let claim = changes
+        .iter()
+        .find(|r| r.resource == "claims")
+        .expect("a claim revision");
+    assert_eq!(
+        claim.before.as_ref().unwrap()["evidence"][0]["relation"],
+        "supports"
+    );
+    assert_eq!(
+        claim.after.as_ref().unwrap()["evidence"][0]["relation"],
+        "context"
+    );
+    // And loading the same files again is a no-op.
+    assert!(dataset::seed(&db, dir.path()).await.unwrap().is_empty());
+}
+
+async fn a_record_removed_from_the_files_is_deleted_with_a_revision(backend: Backend) {
+    let (_database, db) = fresh_db(backend).await;
+    dataset::seed(&db, &data_dir()).await.unwrap();
+    let dir = edited_copy("claims.toml", |text| {
+        let start = text
+            .find("[[claims]]\nkey = \"article-c22\"")
+            .expect("c22 is there");
+        text[..start].to_owned()
+    });
+
+    let report = dataset::seed(&db, dir.path()).await.unwrap();
+
+    assert_eq!(
+        (report.created, report.updated, report.deleted),
+        (0, 0, 1),
+        "{report}"
+    );
+    let deletion = revision::Entity::find()
+        .filter(revision::Column::Action.eq("delete"))
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("a delete revision");
+    assert_eq!(deletion.record_key.as_deref(), Some("article-c22"));
+    assert!(deletion.after.is_none() && deletion.before.is_some());
+}
+
+async fn a_broken_file_leaves_the_database_untouched(backend: Backend) {
+    let (_database, db) = fresh_db(backend).await;
+    dataset::seed(&db, &data_dir()).await.unwrap();
+    let revisions = revision_count(&db).await;
+    // One good change and one broken reference: neither may be applied.
+    let dir = edited_copy("claims.toml", |text| {
+        text.replacen("verdict = \"opinion\"", "verdict = \"unreviewed\"", 1)
+            .replacen(
+                "source = \"aljazeera-ai-race-2025\"",
+                "source = \"no-such-source\"",
+                1,
+            )
+    });
+
+    let err = dataset::seed(&db, dir.path())
+        .await
+        .expect_err("a broken reference must fail");
+
+    let message = format!("{err:#}");
+    assert!(message.contains("claims.toml"), "{message}");
+    assert!(message.contains("article-c1"), "{message}");
+    assert!(message.contains("field `source`"), "{message}");
+    assert!(message.contains("no-such-source"), "{message}");
+    assert_eq!(revision_count(&db).await, revisions);
+    assert!(
+        dataset::seed(&db, &data_dir()).await.unwrap().is_empty(),
+        "nothing was half-applied"
+    );
+}
+
+crate::on_both_backends!(
+    the_dataset_loads_whole_and_is_served,
+    loading_twice_changes_nothing_the_second_time,
+    a_changed_file_applies_exactly_the_difference,
+    a_record_removed_from_the_files_is_deleted_with_a_revision,
+    a_broken_file_leaves_the_database_untouched,
+);
+
+#[test]
+fn every_statistic_and_claim_of_the_source_article_is_in_the_dataset() {
+    // The ids facts.md gives the article's statistics and claims (S1–S6, C1–C22), read from
+    // the shared seed when it sits beside the repository.
+    let facts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/facts.md");
+    let (mut stats, mut claims) = (HashSet::new(), HashSet::new());
+    match std::fs::read_to_string(&facts) {
+        Ok(text) => {
+            for line in text.lines() {
+                let id = line
+                    .trim_start_matches('|')
+                    .split('|')
+                    .next()
+                    .unwrap_or_default()
+                    .trim();
+                let number = id
+                    .get(1..)
+                    .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+                match (id.chars().next(), number) {
+                    (Some('S'), Some(n)) => stats.insert(format!("article-s{n}")),
+                    (Some('C'), Some(n)) => claims.insert(format!("article-c{n}")),
+                    _ => false,
+                };
+            }
+        }
+        Err(_) => {
+            stats.extend((1..=6).map(|n| format!("article-s{n}")));
+            claims.extend((1..=22).map(|n| format!("article-c{n}")));
+        }
+    }
+    assert_eq!(
+        (stats.len(), claims.len()),
+        (6, 22),
+        "facts.md names S1–S6 and C1–C22"
+    );
+
+    let data = Dataset::read(&data_dir()).unwrap();
+    let have_stats: HashSet<String> = data
+        .statistics
+        .statistics
+        .iter()
+        .map(|s| s.key.clone())
+        .collect();
+    let have_claims: HashSet<String> = data.claims.claims.iter().map(|c| c.key.clone()).collect();
+    assert!(
+        stats.is_subset(&have_stats),
+        "missing: {:?}",
+        stats.difference(&have_stats).collect::<Vec<_>>()
+    );
+    assert!(
+        claims.is_subset(&have_claims),
+        "missing: {:?}",
+        claims.difference(&have_claims).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn the_committed_dataset_has_no_problems() {
+    let problems = Dataset::read(&data_dir()).unwrap().problems();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn each_rule_names_its_file_record_and_field() {
+    let cases: Vec<(&str, &str, &str, &str, &str)> = vec![
+        (
+            "models.toml",
+            "company = \"deepseek\"",
+            "company = \"nobody\"",
+            "deepseek-v3-base",
+            "company",
+        ),
+        (
+            "models.toml",
+            "openness = \"open_weights\"",
+            "openness = \"open\"",
+            "deepseek-v3-base",
+            "openness",
+        ),
+        (
+            "statistics.toml",
+            "source = \"aljazeera-ai-race-2025\"\n",
+            "\n",
+            "article-s1",
+            "source",
+        ),
+        (
+            "statistics.toml",
+            "value = 97000000",
+            "value_low = 9\nvalue_high = 1",
+            "article-s1",
+            "value_low",
+        ),
+        (
+            "claims.toml",
+            "verdict = \"supported\"",
+            "verdict = \"true\"",
+            "article-c1",
+            "verdict",
+        ),
+        (
+            "countries.toml",
+            "code = \"CN\"",
+            "code = \"cn\"",
+            "cn",
+            "code",
+        ),
+        (
+            "sources.toml",
+            "language = \"ar\"",
+            "language = \"arabic\"",
+            "aljazeera-ai-race-2025",
+            "language",
+        ),
+    ];
+    for (file, from, to, record, field) in cases {
+        let dir = edited_copy(file, |text| text.replacen(from, to, 1));
+        let problems = Dataset::read(dir.path()).unwrap().problems();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.file == file && p.record == record && p.field == field),
+            "{file}: `{from}` → `{to}` should be reported on {record}.{field}, got {problems:#?}"
+        );
+    }
+    // A claim whose verdict needs evidence, without any.
+    let dir = edited_copy("claims.toml", |_| {
+        r#"
+[[claims]]
+key = "bare"
+text = { en = "x", ar = "س" }
+original = { language = "en", text = "x" }
+claimant = { name = { en = "Someone", ar = "شخص ما" } }
+source = "aljazeera-ai-race-2025"
+verdict = "false"
+"#
+        .to_owned()
+    });
+    let problems = Dataset::read(dir.path()).unwrap().problems();
+    for field in ["evidence", "verdict_summary"] {
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.record == "bare" && p.field == field),
+            "{field}: {problems:#?}"
+        );
+    }
+    // A file that does not parse names itself.
+    let dir = edited_copy("metrics.toml", |text| text + "\n[[metrics]\n");
+    let err = Dataset::read(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("metrics.toml"), "{err}");
+}

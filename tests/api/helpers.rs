@@ -1,0 +1,293 @@
+//! Spawning the service on a fresh database, and calling it.
+
+use std::{path::PathBuf, sync::LazyLock, time::Duration};
+
+use actix_web::dev::ServerHandle;
+use migration::{Migrator, MigratorTrait};
+use mizan::{
+    config::{Config, LogFormat},
+    startup::{self, Application},
+};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use uuid::Uuid;
+
+/// Which database a test runs against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file in a fresh temporary folder.
+    Sqlite,
+    /// A fresh database on the PostgreSQL server named by `TEST_POSTGRES_URL`.
+    Postgres,
+}
+
+/// Declares, for each named `async fn(Backend)`, one test per backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            )+
+        }
+    };
+}
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    if std::env::var_os("TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(std::env::var("TEST_LOG").unwrap_or_else(|_| "info".into()))
+            .with_test_writer()
+            .try_init();
+    }
+});
+
+/// The PostgreSQL server's maintenance database.
+fn postgres_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// The curated dataset's folder.
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// A database of its own for one test; dropped with it.
+pub struct TestDatabase {
+    /// Its URL.
+    pub url: String,
+    postgres_name: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    /// A fresh, empty database.
+    pub async fn create(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("cannot create a temporary folder");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("mizan.sqlite").display()
+                );
+                Self {
+                    url,
+                    postgres_name: None,
+                    _dir: Some(dir),
+                }
+            }
+            Backend::Postgres => {
+                let name = format!("test_{}", Uuid::now_v7().simple());
+                let admin = Database::connect(postgres_url()).await.unwrap_or_else(|err| {
+                    panic!(
+                        "PostgreSQL is required for the tests and did not answer at {} ({err}); \
+                         start it or set TEST_POSTGRES_URL",
+                        postgres_url()
+                    )
+                });
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("cannot create a test database");
+                admin.close().await.ok();
+                let base = postgres_url();
+                let server = base
+                    .rsplit_once('/')
+                    .map_or(base.as_str(), |(server, _)| server);
+                Self {
+                    url: format!("{server}/{name}"),
+                    postgres_name: Some(name),
+                    _dir: None,
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else {
+            return;
+        };
+        // Drop runs outside any async context we may block, so use a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let admin = Database::connect(postgres_url()).await.ok()?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await
+                    .ok()?;
+                admin.close().await.ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// A running service and what a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`
+    pub address: String,
+    /// A connection to the service's own database.
+    pub db: DatabaseConnection,
+    /// The client, built once, following no redirects.
+    pub client: reqwest::Client,
+    handle: ServerHandle,
+    _database: TestDatabase,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        tokio::spawn(async move { handle.stop(false).await });
+    }
+}
+
+/// The configuration a test server runs with.
+pub fn test_config(database_url: &str) -> Config {
+    Config {
+        database_url: database_url.to_owned(),
+        bind: "127.0.0.1:0".parse().expect("a valid address"),
+        log_filter: "info".to_owned(),
+        log_format: LogFormat::Pretty,
+        data_dir: data_dir(),
+        seed_on_start: false,
+        db_max_connections: 5,
+        db_connect_timeout: Duration::from_secs(2),
+        shutdown_timeout: Duration::from_secs(1),
+    }
+}
+
+/// The service on a fresh, migrated, empty database.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn(backend, false).await
+}
+
+/// The service on a fresh database holding the curated dataset.
+pub async fn spawn_app_with_dataset(backend: Backend) -> TestApp {
+    spawn(backend, true).await
+}
+
+async fn spawn(backend: Backend, with_dataset: bool) -> TestApp {
+    LazyLock::force(&TRACING);
+    let database = TestDatabase::create(backend).await;
+    let mut config = test_config(&database.url);
+    config.seed_on_start = with_dataset;
+    let db = startup::connect(&config)
+        .await
+        .expect("cannot connect to the test database");
+    Migrator::up(&db, None).await.expect("migrations failed");
+    if with_dataset {
+        mizan::dataset::seed(&db, &config.data_dir)
+            .await
+            .expect("the curated dataset failed to load");
+    }
+    let app = Application::build_with_db(config, db.clone()).expect("cannot build the application");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        db,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("cannot build the HTTP client"),
+        handle,
+        _database: database,
+    }
+}
+
+impl TestApp {
+    /// `GET path` (path and query, starting with `/`).
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("the request failed")
+    }
+
+    /// `GET path` with one extra header.
+    pub async fn get_with(&self, path: &str, header: &str, value: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .header(header, value)
+            .send()
+            .await
+            .expect("the request failed")
+    }
+
+    /// `GET path`, asserting a 200, returning the JSON body.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        let response = self.get(path).await;
+        let status = response.status();
+        let body = response.text().await.expect("no body");
+        assert_eq!(status, 200, "GET {path} answered {status}: {body}");
+        serde_json::from_str(&body)
+            .unwrap_or_else(|err| panic!("GET {path}: not JSON ({err}): {body}"))
+    }
+
+    /// Follows `next_cursor` from `path` to the end, returning every row's `field`.
+    pub async fn collect(&self, path: &str, field: &str) -> Vec<String> {
+        let mut values = Vec::new();
+        let mut url = path.to_owned();
+        for _ in 0..1000 {
+            let body = self.get_json(&url).await;
+            for row in body["data"].as_array().expect("a data array") {
+                values.push(
+                    row[field]
+                        .as_str()
+                        .map_or_else(|| row[field].to_string(), str::to_owned),
+                );
+            }
+            match body["next_cursor"].as_str() {
+                Some(cursor) => {
+                    let separator = if path.contains('?') { '&' } else { '?' };
+                    url = format!("{path}{separator}cursor={cursor}");
+                }
+                None => return values,
+            }
+        }
+        panic!("{path} did not end after 1000 pages");
+    }
+}
+
+/// Asserts `response` is a problem+json with `status`, returning the problem.
+pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_json::Value {
+    let actual = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = response.text().await.expect("no body");
+    assert_eq!(actual, status, "expected {status}, got {actual}: {body}");
+    assert_eq!(
+        content_type, "application/problem+json",
+        "for a {status}: {body}"
+    );
+    let problem: serde_json::Value = serde_json::from_str(&body).expect("a JSON problem");
+    assert_eq!(problem["status"], status, "{problem}");
+    assert!(
+        problem["title"].is_string() && problem["detail"].is_string(),
+        "{problem}"
+    );
+    problem
+}

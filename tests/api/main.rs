@@ -1,0 +1,15 @@
+//! The API's integration tests: the real server on a random port, a fresh database per
+//! test, reqwest as the client. Every test runs on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod claims;
+mod dataset;
+mod docs;
+mod errors;
+mod health;
+mod language;
+mod lists;
+mod models;
+mod openapi;
+mod resources;
