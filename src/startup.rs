@@ -178,8 +178,9 @@ the `Link` header carries the next page's URL. Filters are query parameters name
 `sort` names a field, `-` for descending; `count=true` adds `total`; `facets=a,b` counts rows by value. \
 An unknown or repeated parameter is a 400.\n\n\
 **Errors** are RFC 9457 `application/problem+json`; every response carries `X-Request-Id`.",
-        license(name = "MIT"),
+        license(name = "MIT", identifier = "MIT"),
     ),
+    servers((url = "/", description = "This service")),
     tags(
         (name = "countries", description = "Countries, regions and groups of countries"),
         (name = "companies", description = "Companies and labs that build models"),

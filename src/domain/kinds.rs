@@ -4,9 +4,12 @@
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
+        // The wire spelling is each variant's name in snake_case, as `$text` spells it out
+        // (a test checks the two agree).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+            $($(#[$vmeta])* $variant),+
         }
 
         impl $name {
@@ -92,6 +95,32 @@ string_enum! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_and_openapi_spell_every_value_as_the_database_does() {
+        fn check<T: serde::Serialize + std::fmt::Display + utoipa::PartialSchema>(values: &[T]) {
+            let schema = serde_json::to_value(T::schema()).unwrap();
+            for value in values {
+                assert_eq!(serde_json::to_value(value).unwrap(), value.to_string());
+                assert!(
+                    schema["enum"]
+                        .as_array()
+                        .unwrap()
+                        .contains(&value.to_string().into()),
+                    "{schema}"
+                );
+            }
+        }
+        check(CountryKind::ALL);
+        check(CompanyKind::ALL);
+        check(Openness::ALL);
+        check(Modality::ALL);
+        check(SourceKind::ALL);
+        check(SubjectType::ALL);
+        check(Method::ALL);
+        check(Verdict::ALL);
+        check(Relation::ALL);
+    }
 
     #[test]
     fn every_value_round_trips_through_its_spelling() {
