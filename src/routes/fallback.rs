@@ -34,9 +34,6 @@ impl RouteTable {
                 for (method, operation) in operations {
                     if operation.is_some() {
                         methods.push(method.to_owned());
-                        if method == "GET" {
-                            methods.push("HEAD".to_owned());
-                        }
                     }
                 }
                 (ResourceDef::new(path.as_str()), methods)

@@ -132,7 +132,7 @@ async fn a_wrong_method_is_a_405_naming_the_allowed_ones(backend: Backend) {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.headers()["allow"], "GET, HEAD", "DELETE {path}");
+        assert_eq!(response.headers()["allow"], "GET", "DELETE {path}");
         assert_problem(response, 405).await;
     }
     let response = app

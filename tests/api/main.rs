@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod binary;
 mod claims;
 mod dataset;
 mod docs;
