@@ -23,6 +23,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description_ar: String,
     pub source_id: Option<Uuid>,
+    pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

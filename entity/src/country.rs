@@ -16,6 +16,7 @@ pub struct Model {
     pub global_south: bool,
     #[sea_orm(column_type = "Json")]
     pub members: Json,
+    pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,11 +1,13 @@
 //! sea-orm entities for Mizan's tables: declarative only, no logic and no serde.
 
+pub mod api_key;
 pub mod claim;
 pub mod claim_subject;
 pub mod claim_topic;
 pub mod company;
 pub mod country;
 pub mod evidence;
+pub mod idempotency_key;
 pub mod metric;
 pub mod model;
 pub mod prelude;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20251129_000001_create_reference_tables;
 mod m20251129_000002_create_statistics_and_claims;
 mod m20251129_000003_create_revisions;
+mod m20251129_000004_create_api_keys_and_idempotency_keys;
 
 /// Every migration, in the order it runs.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251129_000001_create_reference_tables::Migration),
             Box::new(m20251129_000002_create_statistics_and_claims::Migration),
             Box::new(m20251129_000003_create_revisions::Migration),
+            Box::new(m20251129_000004_create_api_keys_and_idempotency_keys::Migration),
         ]
     }
 }

@@ -21,6 +21,7 @@ impl MigrationTrait for Migration {
                     .col(string_null(Countries::UnRegion))
                     .col(boolean(Countries::GlobalSouth))
                     .col(json(Countries::Members))
+                    .col(integer(Countries::Version).default(1))
                     .col(timestamp_with_time_zone(Countries::CreatedAt))
                     .col(timestamp_with_time_zone(Countries::UpdatedAt))
                     .to_owned(),
@@ -44,6 +45,7 @@ impl MigrationTrait for Migration {
                     .col(text_null(Sources::ArchiveUrl))
                     .col(text_null(Sources::NoteEn))
                     .col(text_null(Sources::NoteAr))
+                    .col(integer(Sources::Version).default(1))
                     .col(timestamp_with_time_zone(Sources::CreatedAt))
                     .col(timestamp_with_time_zone(Sources::UpdatedAt))
                     .to_owned(),
@@ -71,6 +73,7 @@ impl MigrationTrait for Migration {
                     .col(text(Companies::DescriptionEn))
                     .col(text(Companies::DescriptionAr))
                     .col(uuid_null(Companies::SourceId))
+                    .col(integer(Companies::Version).default(1))
                     .col(timestamp_with_time_zone(Companies::CreatedAt))
                     .col(timestamp_with_time_zone(Companies::UpdatedAt))
                     .foreign_key(
@@ -113,6 +116,7 @@ impl MigrationTrait for Migration {
                     .col(uuid_null(Models::SourceId))
                     .col(text_null(Models::NoteEn))
                     .col(text_null(Models::NoteAr))
+                    .col(integer(Models::Version).default(1))
                     .col(timestamp_with_time_zone(Models::CreatedAt))
                     .col(timestamp_with_time_zone(Models::UpdatedAt))
                     .foreign_key(
@@ -157,6 +161,7 @@ impl MigrationTrait for Migration {
                     .col(string(Metrics::Unit))
                     .col(text(Metrics::DescriptionEn))
                     .col(text(Metrics::DescriptionAr))
+                    .col(integer(Metrics::Version).default(1))
                     .col(timestamp_with_time_zone(Metrics::CreatedAt))
                     .col(timestamp_with_time_zone(Metrics::UpdatedAt))
                     .to_owned(),
@@ -201,6 +206,7 @@ enum Countries {
     UnRegion,
     GlobalSouth,
     Members,
+    Version,
     CreatedAt,
     UpdatedAt,
 }
@@ -220,6 +226,7 @@ enum Sources {
     ArchiveUrl,
     NoteEn,
     NoteAr,
+    Version,
     CreatedAt,
     UpdatedAt,
 }
@@ -240,6 +247,7 @@ enum Companies {
     DescriptionEn,
     DescriptionAr,
     SourceId,
+    Version,
     CreatedAt,
     UpdatedAt,
 }
@@ -266,6 +274,7 @@ enum Models {
     SourceId,
     NoteEn,
     NoteAr,
+    Version,
     CreatedAt,
     UpdatedAt,
 }
@@ -280,6 +289,7 @@ enum Metrics {
     Unit,
     DescriptionEn,
     DescriptionAr,
+    Version,
     CreatedAt,
     UpdatedAt,
 }

@@ -32,6 +32,7 @@ impl MigrationTrait for Migration {
                     .col(uuid(Statistics::SourceId))
                     .col(text_null(Statistics::NoteEn))
                     .col(text_null(Statistics::NoteAr))
+                    .col(integer(Statistics::Version).default(1))
                     .col(timestamp_with_time_zone(Statistics::CreatedAt))
                     .col(timestamp_with_time_zone(Statistics::UpdatedAt))
                     .foreign_key(&mut fk(
@@ -101,6 +102,7 @@ impl MigrationTrait for Migration {
                     .col(string(Claims::Verdict))
                     .col(text_null(Claims::VerdictSummaryEn))
                     .col(text_null(Claims::VerdictSummaryAr))
+                    .col(integer(Claims::Version).default(1))
                     .col(timestamp_with_time_zone(Claims::CreatedAt))
                     .col(timestamp_with_time_zone(Claims::UpdatedAt))
                     .foreign_key(&mut fk(
@@ -311,6 +313,7 @@ enum Statistics {
     SourceId,
     NoteEn,
     NoteAr,
+    Version,
     CreatedAt,
     UpdatedAt,
 }
@@ -334,6 +337,7 @@ enum Claims {
     Verdict,
     VerdictSummaryEn,
     VerdictSummaryAr,
+    Version,
     CreatedAt,
     UpdatedAt,
 }

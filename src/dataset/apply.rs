@@ -9,7 +9,7 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use entity::{
-    claim, claim_subject, claim_topic, company, country, evidence, metric, model, revision, source,
+    claim, company, country, metric, model, revision, source,
     statistic,
 };
 use sea_orm::{
@@ -20,7 +20,11 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{Dataset, date_of, timestamp_of};
-use crate::services::revisions::{self, Action, Change, DATASET};
+use crate::services::{
+    claims,
+    records::{self, Stamp},
+    revisions::{self, Action, DATASET},
+};
 
 /// What a load changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -98,18 +102,12 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 un_region: row.un_region.clone(),
                 global_south: row.global_south,
                 members: json!(row.members),
+                version: old.map_or(1, |o| o.version),
                 created_at: old.map_or(now, |o| o.created_at),
                 updated_at: old.map_or(now, |o| o.updated_at),
             };
-            self.upsert::<country::Entity>(
-                "countries",
-                &row.code,
-                new,
-                old,
-                Value::Null,
-                Value::Null,
-            )
-            .await?;
+            self.upsert::<country::Entity>("countries", new, old, Value::Null, Value::Null)
+                .await?;
         }
         let countries_gone = gone(
             &existing,
@@ -136,11 +134,12 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 archive_url: row.archive_url.clone(),
                 note_en: row.note.as_ref().map(|n| n.en.clone()),
                 note_ar: row.note.as_ref().map(|n| n.ar.clone()),
+                version: old.map_or(1, |o| o.version),
                 created_at: old.map_or(now, |o| o.created_at),
                 updated_at: old.map_or(now, |o| o.updated_at),
             };
             source_ids.insert(row.key.clone(), new.id);
-            self.upsert::<source::Entity>("sources", &row.key, new, old, Value::Null, Value::Null)
+            self.upsert::<source::Entity>("sources", new, old, Value::Null, Value::Null)
                 .await?;
         }
         let sources_gone = gone(
@@ -171,19 +170,13 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 description_en: row.description.en.clone(),
                 description_ar: row.description.ar.clone(),
                 source_id: source_id(&row.source),
+                version: old.map_or(1, |o| o.version),
                 created_at: old.map_or(now, |o| o.created_at),
                 updated_at: old.map_or(now, |o| o.updated_at),
             };
             company_ids.insert(row.slug.clone(), new.id);
-            self.upsert::<company::Entity>(
-                "companies",
-                &row.slug,
-                new,
-                old,
-                Value::Null,
-                Value::Null,
-            )
-            .await?;
+            self.upsert::<company::Entity>("companies", new, old, Value::Null, Value::Null)
+                .await?;
         }
         let companies_gone = gone(
             &existing,
@@ -227,10 +220,11 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 source_id: source_id(&row.source),
                 note_en: row.note.as_ref().map(|n| n.en.clone()),
                 note_ar: row.note.as_ref().map(|n| n.ar.clone()),
+                version: old.map_or(1, |o| o.version),
                 created_at: old.map_or(now, |o| o.created_at),
                 updated_at: old.map_or(now, |o| o.updated_at),
             };
-            self.upsert::<model::Entity>("models", &row.slug, new, old, Value::Null, Value::Null)
+            self.upsert::<model::Entity>("models", new, old, Value::Null, Value::Null)
                 .await?;
         }
         let models_gone = gone(
@@ -253,11 +247,12 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 unit: row.unit.clone(),
                 description_en: row.description.en.clone(),
                 description_ar: row.description.ar.clone(),
+                version: old.map_or(1, |o| o.version),
                 created_at: old.map_or(now, |o| o.created_at),
                 updated_at: old.map_or(now, |o| o.updated_at),
             };
             metric_ids.insert(row.key.clone(), new.id);
-            self.upsert::<metric::Entity>("metrics", &row.key, new, old, Value::Null, Value::Null)
+            self.upsert::<metric::Entity>("metrics", new, old, Value::Null, Value::Null)
                 .await?;
         }
         let metrics_gone = gone(
@@ -293,19 +288,13 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 source_id: source_id(&row.source).unwrap_or_default(),
                 note_en: row.note.as_ref().map(|n| n.en.clone()),
                 note_ar: row.note.as_ref().map(|n| n.ar.clone()),
+                version: old.map_or(1, |o| o.version),
                 created_at: old.map_or(now, |o| o.created_at),
                 updated_at: old.map_or(now, |o| o.updated_at),
             };
             statistic_ids.insert(row.key.clone(), new.id);
-            self.upsert::<statistic::Entity>(
-                "statistics",
-                &row.key,
-                new,
-                old,
-                Value::Null,
-                Value::Null,
-            )
-            .await?;
+            self.upsert::<statistic::Entity>("statistics", new, old, Value::Null, Value::Null)
+                .await?;
         }
         let statistics_gone = gone(
             &existing,
@@ -315,7 +304,7 @@ impl<C: ConnectionTrait> Loader<'_, C> {
         // Claims, with their topics, subjects and evidence.
         let existing = by_key(claim::Entity::find().all(self.tx).await?, |c| c.key.clone());
         let mut parts_before =
-            claim_parts(self.tx, existing.values().map(|c| c.id).collect()).await?;
+            claims::Children::load(self.tx, existing.values().map(|c| c.id).collect()).await?;
         for row in &data.claims.claims {
             let old = existing.get(&row.key);
             let id = old.map_or_else(Uuid::now_v7, |o| o.id);
@@ -336,10 +325,11 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 verdict: row.verdict.clone(),
                 verdict_summary_en: row.verdict_summary.as_ref().map(|s| s.en.clone()),
                 verdict_summary_ar: row.verdict_summary.as_ref().map(|s| s.ar.clone()),
+                version: old.map_or(1, |o| o.version),
                 created_at: old.map_or(now, |o| o.created_at),
                 updated_at: old.map_or(now, |o| o.updated_at),
             };
-            let parts = Parts {
+            let parts = claims::Children {
                 topics: {
                     let mut topics = row.topics.clone();
                     topics.sort();
@@ -352,7 +342,7 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                     .map(|s| {
                         let (model, company, country) =
                             subject(&s.kind, &s.key, &model_ids, &company_ids);
-                        SubjectRow {
+                        claims::ChildSubject {
                             kind: s.kind.clone(),
                             model,
                             company,
@@ -363,7 +353,7 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 evidence: row
                     .evidence
                     .iter()
-                    .map(|e| EvidenceRow {
+                    .map(|e| claims::ChildEvidence {
                         statistic: e.statistic.as_ref().map(|k| statistic_ids[k]),
                         source: source_id(&e.source),
                         relation: e.relation.clone(),
@@ -375,10 +365,10 @@ impl<C: ConnectionTrait> Loader<'_, C> {
             let before = parts_before.remove(&id).unwrap_or_default();
             let (before_json, after_json) = (before.to_json(), parts.to_json());
             let parts_changed = before_json != after_json;
-            self.upsert::<claim::Entity>("claims", &row.key, new, old, before_json, after_json)
+            self.upsert::<claim::Entity>("claims", new, old, before_json, after_json)
                 .await?;
             if parts_changed {
-                replace_parts(self.tx, id, &parts).await?;
+                parts.replace(self.tx, id).await?;
             }
         }
         let claims_gone = gone(&existing, data.claims.claims.iter().map(|r| r.key.as_str()));
@@ -413,8 +403,7 @@ impl<C: ConnectionTrait> Loader<'_, C> {
     async fn upsert<E>(
         &mut self,
         resource: &'static str,
-        key: &str,
-        mut new: E::Model,
+        new: E::Model,
         old: Option<&E::Model>,
         extra_before: Value,
         extra_after: Value,
@@ -424,42 +413,33 @@ impl<C: ConnectionTrait> Loader<'_, C> {
         E::Model: ModelTrait<Entity = E> + IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
         E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
     {
-        let id = record_id::<E>(&new);
-        match old {
-            None => {
-                let after = with_extra(revisions::snapshot::<E>(&new), extra_after);
-                new.clone()
-                    .into_active_model()
-                    .reset_all()
-                    .insert(self.tx)
-                    .await?;
-                self.report.created += 1;
-                revisions::record(
-                    self.tx,
-                    change(resource, id, key, Action::Create, None, Some(after)),
-                    self.now,
-                )
-                .await?;
-            }
-            Some(old) => {
-                let before = with_extra(revisions::snapshot::<E>(old), extra_before);
-                let after = with_extra(revisions::snapshot::<E>(&new), extra_after);
-                if before == after {
-                    self.report.unchanged += 1;
-                    return Ok(());
-                }
-                set_updated_at::<E>(&mut new, self.now);
-                let after = with_extra(revisions::snapshot::<E>(&new), after_extra(&after));
-                new.into_active_model().reset_all().update(self.tx).await?;
-                self.report.updated += 1;
-                revisions::record(
-                    self.tx,
-                    change(resource, id, key, Action::Update, Some(before), Some(after)),
-                    self.now,
-                )
-                .await?;
-            }
+        let stamp = Stamp {
+            actor: DATASET,
+            at: self.now,
+        };
+        let Some(old) = old else {
+            records::insert::<E, _>(self.tx, resource, new, &extra_after, stamp).await?;
+            self.report.created += 1;
+            return Ok(());
+        };
+        if comparable(records::picture::<E>(old, &extra_before))
+            == comparable(records::picture::<E>(&new, &extra_after))
+        {
+            self.report.unchanged += 1;
+            return Ok(());
         }
+        records::update::<E, _>(
+            self.tx,
+            resource,
+            old,
+            &extra_before,
+            new,
+            &extra_after,
+            stamp,
+        )
+        .await?
+        .ok_or(DbErr::RecordNotUpdated)?;
+        self.report.updated += 1;
         Ok(())
     }
 
@@ -474,52 +454,39 @@ impl<C: ConnectionTrait> Loader<'_, C> {
         E: EntityTrait,
         E::Model: ModelTrait<Entity = E> + Send + Sync,
     {
+        let stamp = Stamp {
+            actor: DATASET,
+            at: self.now,
+        };
         for row in rows {
-            let id = record_id::<E>(&row);
-            if !created.contains(&id) {
+            if !created.contains(&records::id_of::<E>(&row)) {
                 continue;
             }
-            let before = revisions::snapshot::<E>(&row);
-            let key = before
-                .get("key")
-                .or_else(|| before.get("slug"))
-                .or_else(|| before.get("code"))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            use sea_orm::{IdenStatic, Iterable};
-            if let Some(column) = E::Column::iter().find(|c| c.as_str() == "id") {
-                E::delete_many().filter(column.eq(id)).exec(self.tx).await?;
+            let extra = match resource {
+                "claims" => claims::Children::load(self.tx, vec![records::id_of::<E>(&row)])
+                    .await?
+                    .into_values()
+                    .next()
+                    .unwrap_or_default()
+                    .to_json(),
+                _ => Value::Null,
+            };
+            if records::delete::<E, _>(self.tx, resource, &row, &extra, stamp).await? {
+                self.report.deleted += 1;
             }
-            self.report.deleted += 1;
-            revisions::record(
-                self.tx,
-                change(resource, id, &key, Action::Delete, Some(before), None),
-                self.now,
-            )
-            .await?;
         }
         Ok(())
     }
 }
 
-fn change<'a>(
-    resource: &'static str,
-    record_id: Uuid,
-    key: &'a str,
-    action: Action,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> Change<'a> {
-    Change {
-        resource,
-        record_id,
-        record_key: Some(key),
-        action,
-        actor: DATASET,
-        before,
-        after,
+/// A record's picture without what every write changes (version and timestamps).
+fn comparable(mut picture: Value) -> Value {
+    if let Value::Object(object) = &mut picture {
+        for field in ["version", "created_at", "updated_at"] {
+            object.remove(field);
+        }
     }
+    picture
 }
 
 /// The existing rows whose keys the dataset no longer holds.
@@ -546,51 +513,6 @@ async fn created_by_dataset<C: ConnectionTrait>(db: &C) -> Result<HashSet<Uuid>,
         .all(db)
         .await?;
     Ok(ids.into_iter().collect())
-}
-
-fn record_id<E: EntityTrait>(model: &E::Model) -> Uuid
-where
-    E::Model: ModelTrait<Entity = E>,
-{
-    use sea_orm::{IdenStatic, Iterable};
-    match E::Column::iter()
-        .find(|c| c.as_str() == "id")
-        .map(|c| model.get(c))
-    {
-        Some(sea_orm::Value::Uuid(Some(id))) => id,
-        _ => Uuid::nil(),
-    }
-}
-
-fn set_updated_at<E: EntityTrait>(model: &mut E::Model, now: DateTime<Utc>)
-where
-    E::Model: ModelTrait<Entity = E>,
-{
-    use sea_orm::{IdenStatic, Iterable};
-    if let Some(column) = E::Column::iter().find(|c| c.as_str() == "updated_at") {
-        model.set(column, now.into());
-    }
-}
-
-fn with_extra(mut snapshot: Value, extra: Value) -> Value {
-    if let (Value::Object(object), Value::Object(extra)) = (&mut snapshot, extra) {
-        object.extend(extra);
-    }
-    if let Value::Object(object) = &mut snapshot {
-        object.remove("updated_at");
-        object.remove("created_at");
-    }
-    snapshot
-}
-
-fn after_extra(after: &Value) -> Value {
-    let mut extra = serde_json::Map::new();
-    for key in ["topics", "subjects", "evidence"] {
-        if let Some(value) = after.get(key) {
-            extra.insert(key.to_owned(), value.clone());
-        }
-    }
-    Value::Object(extra)
 }
 
 /// The columns a subject of `kind` with `key` fills.
@@ -644,164 +566,4 @@ fn depth_among(model: &model::Model, models: &[model::Model]) -> usize {
         }
     }
     depth
-}
-
-#[derive(Debug, Default, PartialEq)]
-struct Parts {
-    topics: Vec<String>,
-    subjects: Vec<SubjectRow>,
-    evidence: Vec<EvidenceRow>,
-}
-
-#[derive(Debug, PartialEq)]
-struct SubjectRow {
-    kind: String,
-    model: Option<Uuid>,
-    company: Option<Uuid>,
-    country: Option<String>,
-}
-
-#[derive(Debug, PartialEq)]
-struct EvidenceRow {
-    statistic: Option<Uuid>,
-    source: Option<Uuid>,
-    relation: String,
-    note_en: Option<String>,
-    note_ar: Option<String>,
-}
-
-impl Parts {
-    fn to_json(&self) -> Value {
-        json!({
-            "topics": self.topics,
-            "subjects": self.subjects.iter().map(|s| json!({
-                "type": s.kind, "model_id": s.model, "company_id": s.company, "country_code": s.country,
-            })).collect::<Vec<_>>(),
-            "evidence": self.evidence.iter().map(|e| json!({
-                "statistic_id": e.statistic, "source_id": e.source, "relation": e.relation,
-                "note_en": e.note_en, "note_ar": e.note_ar,
-            })).collect::<Vec<_>>(),
-        })
-    }
-}
-
-/// The stored topics, subjects and evidence of each claim in `ids`.
-async fn claim_parts<C: ConnectionTrait>(
-    db: &C,
-    ids: Vec<Uuid>,
-) -> Result<HashMap<Uuid, Parts>, DbErr> {
-    let mut parts: HashMap<Uuid, Parts> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(parts);
-    }
-    for topic in claim_topic::Entity::find()
-        .filter(claim_topic::Column::ClaimId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-    {
-        parts
-            .entry(topic.claim_id)
-            .or_default()
-            .topics
-            .push(topic.topic);
-    }
-    let mut subjects = claim_subject::Entity::find()
-        .filter(claim_subject::Column::ClaimId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    subjects.sort_by_key(|s| s.id);
-    for subject in subjects {
-        parts
-            .entry(subject.claim_id)
-            .or_default()
-            .subjects
-            .push(SubjectRow {
-                kind: subject.subject_type,
-                model: subject.model_id,
-                company: subject.company_id,
-                country: subject.country_code,
-            });
-    }
-    let mut evidence = evidence::Entity::find()
-        .filter(evidence::Column::ClaimId.is_in(ids))
-        .all(db)
-        .await?;
-    evidence.sort_by_key(|e| e.id);
-    for item in evidence {
-        parts
-            .entry(item.claim_id)
-            .or_default()
-            .evidence
-            .push(EvidenceRow {
-                statistic: item.statistic_id,
-                source: item.source_id,
-                relation: item.relation,
-                note_en: item.note_en,
-                note_ar: item.note_ar,
-            });
-    }
-    for part in parts.values_mut() {
-        part.topics.sort();
-    }
-    Ok(parts)
-}
-
-/// Replaces a claim's topics, subjects and evidence with `parts`, keeping their order.
-async fn replace_parts<C: ConnectionTrait>(
-    db: &C,
-    claim_id: Uuid,
-    parts: &Parts,
-) -> Result<(), DbErr> {
-    claim_topic::Entity::delete_many()
-        .filter(claim_topic::Column::ClaimId.eq(claim_id))
-        .exec(db)
-        .await?;
-    claim_subject::Entity::delete_many()
-        .filter(claim_subject::Column::ClaimId.eq(claim_id))
-        .exec(db)
-        .await?;
-    evidence::Entity::delete_many()
-        .filter(evidence::Column::ClaimId.eq(claim_id))
-        .exec(db)
-        .await?;
-    for topic in &parts.topics {
-        claim_topic::Model {
-            claim_id,
-            topic: topic.clone(),
-        }
-        .into_active_model()
-        .reset_all()
-        .insert(db)
-        .await?;
-    }
-    for subject in &parts.subjects {
-        claim_subject::Model {
-            id: Uuid::now_v7(),
-            claim_id,
-            subject_type: subject.kind.clone(),
-            model_id: subject.model,
-            company_id: subject.company,
-            country_code: subject.country.clone(),
-        }
-        .into_active_model()
-        .reset_all()
-        .insert(db)
-        .await?;
-    }
-    for item in &parts.evidence {
-        evidence::Model {
-            id: Uuid::now_v7(),
-            claim_id,
-            statistic_id: item.statistic,
-            source_id: item.source,
-            relation: item.relation.clone(),
-            note_en: item.note_en.clone(),
-            note_ar: item.note_ar.clone(),
-        }
-        .into_active_model()
-        .reset_all()
-        .insert(db)
-        .await?;
-    }
-    Ok(())
 }

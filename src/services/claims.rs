@@ -2,6 +2,9 @@
 
 use std::collections::HashMap;
 
+use sea_orm::{ActiveModelTrait, IntoActiveModel};
+use serde_json::{Value, json};
+
 use chrono::NaiveDate;
 use entity::{
     claim::{self, Column, Entity},
@@ -250,4 +253,179 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+/// What a claim holds outside its own row: topics, subjects and evidence, in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Children {
+    /// Topics, sorted.
+    pub topics: Vec<String>,
+    /// Subjects, in the order given.
+    pub subjects: Vec<ChildSubject>,
+    /// Evidence, in the order given.
+    pub evidence: Vec<ChildEvidence>,
+}
+
+/// A subject of a claim, as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChildSubject {
+    /// `model`, `company` or `country`.
+    pub kind: String,
+    /// The model, for a model.
+    pub model: Option<Uuid>,
+    /// The company, for a company.
+    pub company: Option<Uuid>,
+    /// The code, for a country.
+    pub country: Option<String>,
+}
+
+/// A piece of evidence, as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChildEvidence {
+    /// The statistic, when the evidence is one.
+    pub statistic: Option<Uuid>,
+    /// The source, when the evidence is one.
+    pub source: Option<Uuid>,
+    /// `supports`, `contradicts` or `context`.
+    pub relation: String,
+    /// The note in English.
+    pub note_en: Option<String>,
+    /// The note in Arabic.
+    pub note_ar: Option<String>,
+}
+
+impl Children {
+    /// The parts as a revision records them.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "topics": self.topics,
+            "subjects": self.subjects.iter().map(|s| json!({
+                "type": s.kind, "model_id": s.model, "company_id": s.company, "country_code": s.country,
+            })).collect::<Vec<_>>(),
+            "evidence": self.evidence.iter().map(|e| json!({
+                "statistic_id": e.statistic, "source_id": e.source, "relation": e.relation,
+                "note_en": e.note_en, "note_ar": e.note_ar,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+impl Children {
+    /// The stored topics, subjects and evidence of each claim in `ids`.
+    pub async fn load<C: ConnectionTrait>(
+        db: &C,
+        ids: Vec<Uuid>,
+    ) -> Result<HashMap<Uuid, Self>, DbErr> {
+        let mut parts: HashMap<Uuid, Self> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(parts);
+        }
+        for topic in claim_topic::Entity::find()
+            .filter(claim_topic::Column::ClaimId.is_in(ids.iter().copied()))
+            .all(db)
+            .await?
+        {
+            parts
+                .entry(topic.claim_id)
+                .or_default()
+                .topics
+                .push(topic.topic);
+        }
+        let mut subjects = claim_subject::Entity::find()
+            .filter(claim_subject::Column::ClaimId.is_in(ids.iter().copied()))
+            .all(db)
+            .await?;
+        subjects.sort_by_key(|s| s.id);
+        for subject in subjects {
+            parts
+                .entry(subject.claim_id)
+                .or_default()
+                .subjects
+                .push(ChildSubject {
+                    kind: subject.subject_type,
+                    model: subject.model_id,
+                    company: subject.company_id,
+                    country: subject.country_code,
+                });
+        }
+        let mut evidence = evidence::Entity::find()
+            .filter(evidence::Column::ClaimId.is_in(ids))
+            .all(db)
+            .await?;
+        evidence.sort_by_key(|e| e.id);
+        for item in evidence {
+            parts
+                .entry(item.claim_id)
+                .or_default()
+                .evidence
+                .push(ChildEvidence {
+                    statistic: item.statistic_id,
+                    source: item.source_id,
+                    relation: item.relation,
+                    note_en: item.note_en,
+                    note_ar: item.note_ar,
+                });
+        }
+        for part in parts.values_mut() {
+            part.topics.sort();
+        }
+        Ok(parts)
+    }
+
+    /// Makes these the stored topics, subjects and evidence of `claim_id`, keeping their order.
+    pub async fn replace<C: ConnectionTrait>(&self, db: &C, claim_id: Uuid) -> Result<(), DbErr> {
+        let parts = self;
+        claim_topic::Entity::delete_many()
+            .filter(claim_topic::Column::ClaimId.eq(claim_id))
+            .exec(db)
+            .await?;
+        claim_subject::Entity::delete_many()
+            .filter(claim_subject::Column::ClaimId.eq(claim_id))
+            .exec(db)
+            .await?;
+        evidence::Entity::delete_many()
+            .filter(evidence::Column::ClaimId.eq(claim_id))
+            .exec(db)
+            .await?;
+        for topic in &parts.topics {
+            claim_topic::Model {
+                claim_id,
+                topic: topic.clone(),
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(db)
+            .await?;
+        }
+        for subject in &parts.subjects {
+            claim_subject::Model {
+                id: Uuid::now_v7(),
+                claim_id,
+                subject_type: subject.kind.clone(),
+                model_id: subject.model,
+                company_id: subject.company,
+                country_code: subject.country.clone(),
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(db)
+            .await?;
+        }
+        for item in &parts.evidence {
+            evidence::Model {
+                id: Uuid::now_v7(),
+                claim_id,
+                statistic_id: item.statistic,
+                source_id: item.source,
+                relation: item.relation.clone(),
+                note_en: item.note_en.clone(),
+                note_ar: item.note_ar.clone(),
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(db)
+            .await?;
+        }
+        Ok(())
+    }
 }

@@ -7,6 +7,7 @@ pub mod health;
 pub mod listing;
 pub mod metrics;
 pub mod models;
+pub mod records;
 pub mod related;
 pub mod revisions;
 pub mod sources;

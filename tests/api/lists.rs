@@ -116,6 +116,7 @@ async fn insert_source(db: &sea_orm::DatabaseConnection, title: &str) {
         archive_url: Set(None),
         note_en: Set(None),
         note_ar: Set(None),
+        version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     }
