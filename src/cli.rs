@@ -24,6 +24,33 @@ pub enum Command {
     Seed,
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// Manage API keys.
+    Keys {
+        /// What to do with keys.
+        #[command(subcommand)]
+        action: KeysCommand,
+    },
+}
+
+/// `mizan keys …`
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Make a key and print it (it is shown this once).
+    Create {
+        /// What the key is for.
+        #[arg(long)]
+        name: String,
+        /// `editor` (create, change, delete records) or `admin` (also manage keys).
+        #[arg(long, value_parser = ["editor", "admin"])]
+        role: String,
+    },
+    /// List every key, without secrets.
+    List,
+    /// Revoke a key: it stops working at once.
+    Revoke {
+        /// The key's id.
+        id: uuid::Uuid,
+    },
 }
 
 fn variables_help() -> String {

@@ -75,6 +75,35 @@ pub enum ApiError {
         /// The methods the path accepts, comma-separated.
         allowed: String,
     },
+    /// 401: no key, or not a live one.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// 403: the key's role may not do this.
+    #[error("this API key's role may not do this; it needs the `{0}` role")]
+    Forbidden(&'static str),
+    /// 415: a body in a media type the endpoint does not take.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 422: the body parsed but its values are not acceptable.
+    #[error("validation failed: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    Validation(Vec<FieldError>),
+    /// 409: the change conflicts with other records.
+    #[error("{message}")]
+    Conflict {
+        /// The field at the heart of the conflict.
+        field: String,
+        /// What conflicts.
+        message: String,
+    },
+    /// 412: `If-Match` does not name the current version.
+    #[error("the record has changed since it was read; fetch it again (current ETag {current})")]
+    PreconditionFailed {
+        /// The current version's ETag.
+        current: String,
+    },
+    /// 428: a change that needs `If-Match` came without it.
+    #[error("this change needs an If-Match header with the record's current ETag")]
+    PreconditionRequired,
     /// 503: the database cannot be reached right now.
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
@@ -84,6 +113,14 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A 422 naming one field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
     /// A 400 naming the query parameter at fault.
     pub fn parameter(name: impl Into<String>, message: impl Into<String>) -> Self {
         Self::InvalidParameter {
@@ -101,6 +138,11 @@ impl ApiError {
         let errors = match self {
             Self::InvalidParameter { name, message } => Some(vec![FieldError {
                 field: name.clone(),
+                message: message.clone(),
+            }]),
+            Self::Validation(errors) => Some(errors.clone()),
+            Self::Conflict { field, message } => Some(vec![FieldError {
+                field: field.clone(),
                 message: message.clone(),
             }]),
             _ => None,
@@ -121,6 +163,13 @@ impl ResponseError for ApiError {
             Self::BadRequest(_) | Self::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound { .. } | Self::NoRoute(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -139,6 +188,12 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "2"));
+            }
+            Self::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"mizan\""));
+            }
+            Self::PreconditionFailed { current } => {
+                response.insert_header((header::ETAG, current.as_str()));
             }
             _ => {}
         }

@@ -1,9 +1,12 @@
 use clap::Parser;
 use migration::{Migrator, MigratorTrait};
 use mizan::{
-    cli::{Cli, Command},
+    cli::{Cli, Command, KeysCommand},
     config::Config,
-    dataset, startup, telemetry,
+    dataset,
+    domain::kinds::Role,
+    services::keys,
+    startup, telemetry,
 };
 
 #[tokio::main]
@@ -34,6 +37,36 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Openapi => println!("{}", startup::openapi().to_pretty_json()?),
+        Command::Keys { action } => {
+            let db = startup::connect(&config).await?;
+            Migrator::up(&db, None).await?;
+            match action {
+                KeysCommand::Create { name, role } => {
+                    let role = Role::parse(&role)
+                        .ok_or_else(|| anyhow::anyhow!("--role: expected editor or admin"))?;
+                    let (record, key) = keys::create(&db, &name, role).await?;
+                    println!(
+                        "id:   {}\nrole: {}\nkey:  {key}\n(the key is shown this once; store it now)",
+                        record.id, record.role
+                    );
+                }
+                KeysCommand::List => {
+                    for key in keys::list(&db).await? {
+                        let state = key
+                            .revoked_at
+                            .map_or_else(|| "active".to_owned(), |at| format!("revoked {at}"));
+                        println!(
+                            "{}  mzn_{}  {:<6}  {}  {}",
+                            key.id, key.prefix, key.role, key.name, state
+                        );
+                    }
+                }
+                KeysCommand::Revoke { id } => match keys::revoke(&db, id).await? {
+                    Some(_) => println!("revoked {id}"),
+                    None => anyhow::bail!("no key {id}"),
+                },
+            }
+        }
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ use utoipa::{
     openapi::{
         Content, HeaderBuilder, ObjectBuilder, RefOr, ResponseBuilder, Type,
         path::{Parameter, ParameterBuilder, ParameterIn},
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
     },
 };
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
@@ -150,17 +151,50 @@ fn routes(config: &mut ServiceConfig) {
                 .service(routes::countries::find_country)
                 .service(routes::companies::list_companies)
                 .service(routes::companies::find_company)
+                .service(routes::companies::create_company)
+                .service(routes::companies::update_company)
+                .service(routes::companies::delete_company)
                 .service(routes::models::list_models)
                 .service(routes::models::find_model)
+                .service(routes::models::create_model)
+                .service(routes::models::update_model)
+                .service(routes::models::delete_model)
                 .service(routes::models::list_model_derivatives)
                 .service(routes::sources::list_sources)
                 .service(routes::sources::find_source)
+                .service(routes::sources::create_source)
+                .service(routes::sources::update_source)
+                .service(routes::sources::delete_source)
                 .service(routes::metrics::list_metrics)
                 .service(routes::metrics::find_metric)
                 .service(routes::statistics::list_statistics)
                 .service(routes::statistics::find_statistic)
+                .service(routes::statistics::create_statistic)
+                .service(routes::statistics::update_statistic)
+                .service(routes::statistics::delete_statistic)
                 .service(routes::claims::list_claims)
-                .service(routes::claims::find_claim),
+                .service(routes::claims::find_claim)
+                .service(routes::claims::create_claim)
+                .service(routes::claims::update_claim)
+                .service(routes::claims::delete_claim)
+                .service(routes::claims::create_claim_evidence)
+                .service(routes::claims::delete_claim_evidence)
+                .service(routes::claims::create_claim_subject)
+                .service(routes::claims::delete_claim_subject)
+                .service(routes::revisions::list_revisions)
+                .service(routes::revisions::list_company_revisions)
+                .service(routes::revisions::restore_company_revision)
+                .service(routes::revisions::list_model_revisions)
+                .service(routes::revisions::restore_model_revision)
+                .service(routes::revisions::list_source_revisions)
+                .service(routes::revisions::restore_source_revision)
+                .service(routes::revisions::list_statistic_revisions)
+                .service(routes::revisions::restore_statistic_revision)
+                .service(routes::revisions::list_claim_revisions)
+                .service(routes::revisions::restore_claim_revision)
+                .service(routes::keys::create_key)
+                .service(routes::keys::list_keys)
+                .service(routes::keys::revoke_key),
         );
 }
 
@@ -189,6 +223,8 @@ An unknown or repeated parameter is a 400.\n\n\
         (name = "metrics", description = "What statistics measure"),
         (name = "statistics", description = "Adoption and market figures"),
         (name = "claims", description = "Claims about the AI race, weighed against evidence"),
+        (name = "revisions", description = "Who changed what and when; restoring a record as a revision left it"),
+        (name = "keys", description = "API keys (admin only)"),
         (name = "health", description = "Liveness, readiness and Prometheus metrics"),
     ),
     components(schemas(ProblemDetails))
@@ -277,5 +313,19 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let mut spec = spec;
     CommonResponses.modify(&mut spec);
+    if let Some(components) = spec.components.as_mut() {
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("mzn_<prefix>_<secret>")
+                    .description(Some(
+                        "An API key from `mizan keys create` or `POST /v1/keys`. Reads need none; writes need the `editor` role, key management `admin`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
     spec
 }

@@ -8,10 +8,7 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use entity::{
-    claim, company, country, metric, model, revision, source,
-    statistic,
-};
+use entity::{claim, company, country, metric, model, revision, source, statistic};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     IntoActiveModel, ModelTrait, QueryFilter, QuerySelect, TransactionTrait,
@@ -354,6 +351,7 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                     .evidence
                     .iter()
                     .map(|e| claims::ChildEvidence {
+                        id: None,
                         statistic: e.statistic.as_ref().map(|k| statistic_ids[k]),
                         source: source_id(&e.source),
                         relation: e.relation.clone(),

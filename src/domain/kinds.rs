@@ -92,6 +92,18 @@ string_enum! {
     Relation { /** It supports the claim. */ Supports => "supports", /** It contradicts the claim. */ Contradicts => "contradicts", /** It gives context without settling the claim. */ Context => "context" }
 }
 
+string_enum! {
+    /// What an API key may do. Reads need no key.
+    Role { /** Create, change and delete records. */ Editor => "editor", /** Everything an editor may, and manage keys. */ Admin => "admin" }
+}
+
+impl Role {
+    /// Whether this role may do what `needed` may.
+    pub fn includes(self, needed: Role) -> bool {
+        self == Role::Admin || self == needed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +132,7 @@ mod tests {
         check(Method::ALL);
         check(Verdict::ALL);
         check(Relation::ALL);
+        check(Role::ALL);
     }
 
     #[test]

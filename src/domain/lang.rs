@@ -116,6 +116,16 @@ impl Serialize for Localized {
     }
 }
 
+/// Text in English and Arabic, as a request body gives it: both languages required.
+#[derive(utoipa::ToSchema)]
+#[schema(example = json!({"en": "DeepSeek", "ar": "ديب سيك"}))]
+pub struct LocalizedText {
+    /// English.
+    pub en: String,
+    /// Arabic.
+    pub ar: String,
+}
+
 impl utoipa::PartialSchema for Localized {
     fn schema() -> RefOr<Schema> {
         OneOfBuilder::new()

@@ -1,5 +1,7 @@
 //! Domain types: parsed, validated values that the rest of the service can trust.
 
+pub mod api_key;
 pub mod cursor;
 pub mod kinds;
 pub mod lang;
+pub mod validate;

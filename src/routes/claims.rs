@@ -1,6 +1,6 @@
 //! `/v1/claims`: statements about the AI race, each weighed against evidence.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{claim, evidence};
 use sea_orm::DatabaseConnection;
@@ -9,9 +9,14 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    query::{ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
+    auth::Editor,
+    body::JsonBody,
+    query::{
+        IdempotencyKey, IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
+    },
     statistics::Statistic,
     views::{CompanyRef, SourceRef, SubjectRef, find, localized},
+    writes,
 };
 use crate::{
     domain::{
@@ -19,7 +24,11 @@ use crate::{
         lang::Localized,
     },
     error::ApiError,
-    services::{claims, listing::PageRequest},
+    services::{
+        claims::{self, Children, ClaimInput},
+        listing::PageRequest,
+        writes::WriteError,
+    },
 };
 
 /// The claim as first published.
@@ -248,21 +257,299 @@ pub async fn list_claims(
 /// Get a claim, with its evidence and subjects.
 #[utoipa::path(
     tag = "claims",
-    params(("id" = String, Path, description = "The claim's id, or its dataset key", example = "article-c10"), ItemDoc),
-    responses((status = 200, description = "The claim", body = Claim))
+    params(("id" = String, Path, description = "The claim's id, or its dataset key", example = "article-c10"), ItemDoc, IfNoneMatch),
+    responses(
+        (status = 200, description = "The claim", body = Claim, headers(("ETag" = String, description = "The representation\'s strong entity tag"))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"))
 )]
 #[get("/claims/{id}")]
 pub async fn find_claim(
+    req: HttpRequest,
     db: web::Data<DatabaseConnection>,
     id: web::Path<String>,
     query: ItemQuery,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let (claim, mut parts) = claims::find(db.get_ref(), &id)
-        .await?
-        .ok_or(ApiError::NotFound {
-            resource: "claim",
-            id,
-        })?;
-    super::json(query.lang, &Claim::build(claim, &mut parts)?)
+    writes::get::<Claims>(&req, &db, &id, query.lang).await
+}
+
+/// Writes and reads of single claims.
+pub struct Claims;
+
+impl writes::Editable for Claims {
+    type Entity = claim::Entity;
+    type Model = claim::Model;
+    type Loaded = (claim::Model, claims::Parts);
+    type Input = ClaimInput;
+    type View = Claim;
+
+    const RESOURCE: &'static str = "claims";
+    const SINGULAR: &'static str = "claim";
+    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = claims::CITED_BY;
+
+    async fn load(
+        db: &DatabaseConnection,
+        key: &str,
+    ) -> Result<Option<Self::Loaded>, sea_orm::DbErr> {
+        claims::find(db, key).await
+    }
+
+    fn model(loaded: &Self::Loaded) -> &claim::Model {
+        &loaded.0
+    }
+
+    fn children((claim, parts): &Self::Loaded) -> Option<Children> {
+        Some(Children::of(claim.id, parts))
+    }
+
+    fn children_of_picture(picture: &serde_json::Value) -> Option<Children> {
+        Children::from_json(picture)
+    }
+
+    fn url_key(model: &claim::Model) -> String {
+        model.key.clone().unwrap_or_else(|| model.id.to_string())
+    }
+
+    fn view(loaded: Self::Loaded) -> Result<Claim, ApiError> {
+        let (claim, mut parts) = loaded;
+        Claim::build(claim, &mut parts)
+    }
+
+    fn input_of(loaded: &Self::Loaded) -> ClaimInput {
+        ClaimInput::of(&loaded.0, &loaded.1)
+    }
+
+    async fn prepare(
+        db: &DatabaseConnection,
+        input: ClaimInput,
+        existing: Option<&Self::Loaded>,
+    ) -> Result<(claim::Model, Option<Children>), WriteError> {
+        let (claim, children) =
+            claims::prepare(db, input, existing.map(|(claim, _)| claim)).await?;
+        Ok((claim, Some(children)))
+    }
+}
+
+/// Create a claim.
+///
+/// Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.
+#[utoipa::path(
+    tag = "claims",
+    request_body = ClaimInput,
+    security(("api_key" = [])),
+    params(IdempotencyKey),
+    responses((status = 201, description = "Created", body = Claim,
+        headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
+)]
+#[post("/claims")]
+pub async fn create_claim(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    writes::create::<Claims>(&req, &db, &editor.0, body.0).await
+}
+
+/// Change a claim.
+///
+/// A JSON merge patch (RFC 7396) of `ClaimInput`'s fields; `null` removes an optional
+/// field. Needs an `editor` key and `If-Match` with the current ETag.
+#[utoipa::path(
+    tag = "claims",
+    request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields of ClaimInput to change"),
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The claim's id, or its dataset key"), IfMatch),
+    responses((status = 200, description = "Changed", body = Claim, headers(("ETag" = String, description = "The changed record's entity tag"))))
+)]
+#[patch("/claims/{id}")]
+pub async fn update_claim(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    id: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    writes::update::<Claims>(&req, &db, &editor.0, &id, body.0).await
+}
+
+/// Delete a claim.
+///
+/// Its topics, subjects and evidence go with it; the revision keeps them. Needs an `editor` key and `If-Match`.
+#[utoipa::path(
+    tag = "claims",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The claim's id, or its dataset key"), IfMatch),
+    responses((status = 204, description = "Deleted"))
+)]
+#[delete("/claims/{id}")]
+pub async fn delete_claim(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    writes::delete::<Claims>(&req, &db, &editor.0, &id).await
+}
+
+/// Add a piece of evidence to a claim.
+///
+/// Needs an `editor` key; `If-Match` is checked when sent. Answers with the changed claim.
+#[utoipa::path(
+    tag = "claims",
+    request_body = claims::EvidenceInput,
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The claim's id, or its dataset key")),
+    responses((status = 200, description = "The claim with the new evidence", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
+)]
+#[post("/claims/{id}/evidence")]
+pub async fn create_claim_evidence(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    id: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    let item: claims::EvidenceInput = super::body::input(body.0)?;
+    if item.id.is_some() {
+        return Err(ApiError::invalid(
+            "id",
+            "a new piece of evidence gets its id from the service",
+        ));
+    }
+    writes::edit::<Claims>(&req, &db, &editor.0, &id, false, |input| {
+        push(
+            input,
+            "evidence",
+            serde_json::to_value(item).map_err(anyhow::Error::new)?,
+        )
+    })
+    .await
+}
+
+/// Remove a piece of evidence from a claim.
+///
+/// Needs an `editor` key and `If-Match` with the claim's ETag. Refused (422) when the
+/// claim's verdict needs the evidence that would be left.
+#[utoipa::path(
+    tag = "claims",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The claim's id, or its dataset key"),
+        ("evidence_id" = Uuid, Path, description = "The evidence's id"), IfMatch),
+    responses((status = 200, description = "The claim without that evidence", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
+)]
+#[delete("/claims/{id}/evidence/{evidence_id}")]
+pub async fn delete_claim_evidence(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    path: web::Path<(String, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, evidence_id) = path.into_inner();
+    let wanted = serde_json::Value::from(evidence_id.to_string());
+    writes::edit::<Claims>(&req, &db, &editor.0, &id, true, |input| {
+        remove(
+            input,
+            "evidence",
+            |item| item["id"] == wanted,
+            "evidence",
+            evidence_id.to_string(),
+        )
+    })
+    .await
+}
+
+/// Add a subject to a claim.
+///
+/// Needs an `editor` key; `If-Match` is checked when sent. Answers with the changed claim.
+#[utoipa::path(
+    tag = "claims",
+    request_body = claims::SubjectInput,
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The claim's id, or its dataset key")),
+    responses((status = 200, description = "The claim with the new subject", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
+)]
+#[post("/claims/{id}/subjects")]
+pub async fn create_claim_subject(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    id: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    let subject: claims::SubjectInput = super::body::input(body.0)?;
+    writes::edit::<Claims>(&req, &db, &editor.0, &id, false, |input| {
+        push(
+            input,
+            "subjects",
+            serde_json::to_value(subject).map_err(anyhow::Error::new)?,
+        )
+    })
+    .await
+}
+
+/// Remove a subject from a claim.
+///
+/// Needs an `editor` key and `If-Match` with the claim's ETag.
+#[utoipa::path(
+    tag = "claims",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The claim's id, or its dataset key"),
+        ("type" = crate::domain::kinds::SubjectType, Path, description = "The subject's type"),
+        ("key" = String, Path, description = "The model's or company's slug, or the country's code"), IfMatch),
+    responses((status = 200, description = "The claim without that subject", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
+)]
+#[delete("/claims/{id}/subjects/{type}/{key}")]
+pub async fn delete_claim_subject(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, kind, key) = path.into_inner();
+    let code = crate::services::normalize_code(&key);
+    writes::edit::<Claims>(&req, &db, &editor.0, &id, true, |input| {
+        remove(
+            input,
+            "subjects",
+            |item| {
+                item["type"] == kind.as_str()
+                    && (item["key"] == key.as_str() || item["key"] == code.as_str())
+            },
+            "subject",
+            format!("{kind}/{key}"),
+        )
+    })
+    .await
+}
+
+fn push(
+    input: &mut serde_json::Value,
+    list: &str,
+    item: serde_json::Value,
+) -> Result<(), ApiError> {
+    match input
+        .get_mut(list)
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        Some(items) => items.push(item),
+        None => input[list] = serde_json::Value::Array(vec![item]),
+    }
+    Ok(())
+}
+
+fn remove(
+    input: &mut serde_json::Value,
+    list: &str,
+    matches: impl Fn(&serde_json::Value) -> bool,
+    what: &'static str,
+    id: String,
+) -> Result<(), ApiError> {
+    let items = input
+        .get_mut(list)
+        .and_then(serde_json::Value::as_array_mut);
+    let Some(items) = items.filter(|items| items.iter().any(&matches)) else {
+        return Err(ApiError::NotFound { resource: what, id });
+    };
+    items.retain(|item| !matches(item));
+    Ok(())
 }

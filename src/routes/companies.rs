@@ -1,6 +1,6 @@
 //! `/v1/companies`: the companies and labs that build models.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use entity::company;
 use sea_orm::DatabaseConnection;
@@ -9,13 +9,24 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    query::{ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
+    auth::Editor,
+    body::JsonBody,
+    query::{
+        IdempotencyKey, IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
+    },
     views::{CountryRef, SourceRef, find, localized},
+    writes,
 };
 use crate::{
     domain::{kinds::CompanyKind, lang::Localized},
     error::ApiError,
-    services::{companies, listing::PageRequest, related::Related},
+    services::{
+        claims::Children,
+        companies::{self, CompanyInput},
+        listing::PageRequest,
+        related::Related,
+        writes::WriteError,
+    },
 };
 
 /// A company or lab that builds models.
@@ -127,25 +138,132 @@ pub async fn list_companies(
     super::page(&req, query.lang, rows, |row| Company::build(row, &related))
 }
 
+/// Writes and reads of single companies.
+pub struct Companies;
+
+impl writes::Editable for Companies {
+    type Entity = company::Entity;
+    type Model = company::Model;
+    type Loaded = (company::Model, Related);
+    type Input = CompanyInput;
+    type View = Company;
+
+    const RESOURCE: &'static str = "companies";
+    const SINGULAR: &'static str = "company";
+    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = companies::CITED_BY;
+
+    async fn load(
+        db: &DatabaseConnection,
+        key: &str,
+    ) -> Result<Option<Self::Loaded>, sea_orm::DbErr> {
+        companies::find(db, key).await
+    }
+
+    fn model(loaded: &Self::Loaded) -> &company::Model {
+        &loaded.0
+    }
+
+    fn url_key(model: &company::Model) -> String {
+        model.slug.clone()
+    }
+
+    fn view((company, related): Self::Loaded) -> Result<Company, ApiError> {
+        Company::build(company, &related)
+    }
+
+    fn input_of((company, related): &Self::Loaded) -> CompanyInput {
+        CompanyInput::of(company, related)
+    }
+
+    async fn prepare(
+        db: &DatabaseConnection,
+        input: CompanyInput,
+        existing: Option<&Self::Loaded>,
+    ) -> Result<(company::Model, Option<Children>), WriteError> {
+        Ok((
+            companies::prepare(db, input, existing.map(|(company, _)| company)).await?,
+            None,
+        ))
+    }
+}
+
 /// Get a company.
 #[utoipa::path(
     tag = "companies",
-    params(("slug" = String, Path, description = "The company's slug", example = "deepseek"), ItemDoc),
-    responses((status = 200, description = "The company", body = Company))
+    params(("slug" = String, Path, description = "The company's slug", example = "deepseek"), ItemDoc, IfNoneMatch),
+    responses(
+        (status = 200, description = "The company", body = Company, headers(("ETag" = String, description = "The representation's strong entity tag"))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"))
 )]
 #[get("/companies/{slug}")]
 pub async fn find_company(
+    req: HttpRequest,
     db: web::Data<DatabaseConnection>,
     slug: web::Path<String>,
     query: ItemQuery,
 ) -> Result<HttpResponse, ApiError> {
-    let slug = slug.into_inner();
-    let (company, related) =
-        companies::find(db.get_ref(), &slug)
-            .await?
-            .ok_or(ApiError::NotFound {
-                resource: "company",
-                id: slug,
-            })?;
-    super::json(query.lang, &Company::build(company, &related)?)
+    writes::get::<Companies>(&req, &db, &slug, query.lang).await
+}
+
+/// Create a company.
+///
+/// Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.
+#[utoipa::path(
+    tag = "companies",
+    request_body = CompanyInput,
+    security(("api_key" = [])),
+    params(IdempotencyKey),
+    responses((status = 201, description = "Created", body = Company,
+        headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
+)]
+#[post("/companies")]
+pub async fn create_company(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    writes::create::<Companies>(&req, &db, &editor.0, body.0).await
+}
+
+/// Change a company.
+///
+/// A JSON merge patch (RFC 7396) of `CompanyInput`'s fields; `null` removes an optional
+/// field. Needs an `editor` key and `If-Match` with the current ETag.
+#[utoipa::path(
+    tag = "companies",
+    request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields of CompanyInput to change"),
+    security(("api_key" = [])),
+    params(("slug" = String, Path, description = "The company's slug"), IfMatch),
+    responses((status = 200, description = "Changed", body = Company, headers(("ETag" = String, description = "The changed record's entity tag"))))
+)]
+#[patch("/companies/{slug}")]
+pub async fn update_company(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    slug: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    writes::update::<Companies>(&req, &db, &editor.0, &slug, body.0).await
+}
+
+/// Delete a company.
+///
+/// Refused (409) while models, statistics or claims refer to it. Needs an `editor` key
+/// and `If-Match`.
+#[utoipa::path(
+    tag = "companies",
+    security(("api_key" = [])),
+    params(("slug" = String, Path, description = "The company's slug"), IfMatch),
+    responses((status = 204, description = "Deleted"))
+)]
+#[delete("/companies/{slug}")]
+pub async fn delete_company(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    writes::delete::<Companies>(&req, &db, &editor.0, &slug).await
 }

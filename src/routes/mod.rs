@@ -1,18 +1,23 @@
 //! HTTP only: extractors, views, `#[utoipa::path]` docs and status codes, one module per
 //! resource. Queries live in `services`.
 
+pub mod auth;
+pub mod body;
 pub mod claims;
 pub mod companies;
 pub mod countries;
 pub mod fallback;
 pub mod health;
+pub mod keys;
 pub mod metrics;
 pub mod models;
 pub mod prometheus;
 pub mod query;
+pub mod revisions;
 pub mod sources;
 pub mod statistics;
 pub mod views;
+pub mod writes;
 
 use actix_web::{HttpRequest, HttpResponse, http::header};
 use serde::Serialize;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::model;
 use sea_orm::DatabaseConnection;
@@ -11,8 +11,13 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    query::{ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
+    auth::Editor,
+    body::JsonBody,
+    query::{
+        IdempotencyKey, IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
+    },
     views::{CompanyRef, CountryRef, ModelRef, SourceRef, find, localized},
+    writes,
 };
 use crate::{
     domain::{
@@ -21,9 +26,11 @@ use crate::{
     },
     error::ApiError,
     services::{
+        claims::Children,
         listing::{PageRequest, ParamError},
-        models,
+        models::{self, ModelInput},
         related::Related,
+        writes::WriteError,
     },
 };
 
@@ -197,23 +204,19 @@ pub async fn list_models(
 /// Get a model.
 #[utoipa::path(
     tag = "models",
-    params(("slug" = String, Path, description = "The model's slug", example = "deepseek-r1"), ItemDoc),
-    responses((status = 200, description = "The model", body = Model))
+    params(("slug" = String, Path, description = "The model's slug", example = "deepseek-r1"), ItemDoc, IfNoneMatch),
+    responses(
+        (status = 200, description = "The model", body = Model, headers(("ETag" = String, description = "The representation\'s strong entity tag"))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"))
 )]
 #[get("/models/{slug}")]
 pub async fn find_model(
+    req: HttpRequest,
     db: web::Data<DatabaseConnection>,
     slug: web::Path<String>,
     query: ItemQuery,
 ) -> Result<HttpResponse, ApiError> {
-    let slug = slug.into_inner();
-    let (model, related) = models::find(db.get_ref(), &slug)
-        .await?
-        .ok_or(ApiError::NotFound {
-            resource: "model",
-            id: slug,
-        })?;
-    super::json(query.lang, &Model::build(model, &related, None)?)
+    writes::get::<Models>(&req, &db, &slug, query.lang).await
 }
 
 /// Parameters of `GET /v1/models/{slug}/derivatives`.
@@ -269,4 +272,115 @@ pub async fn list_model_derivatives(
         let depth = generations.get(&row.id).copied();
         Model::build(row, &related, depth)
     })
+}
+
+/// Writes and reads of single models.
+pub struct Models;
+
+impl writes::Editable for Models {
+    type Entity = model::Entity;
+    type Model = model::Model;
+    type Loaded = (model::Model, Related);
+    type Input = ModelInput;
+    type View = Model;
+
+    const RESOURCE: &'static str = "models";
+    const SINGULAR: &'static str = "model";
+    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = models::CITED_BY;
+
+    async fn load(
+        db: &DatabaseConnection,
+        key: &str,
+    ) -> Result<Option<Self::Loaded>, sea_orm::DbErr> {
+        models::find(db, key).await
+    }
+
+    fn model(loaded: &Self::Loaded) -> &model::Model {
+        &loaded.0
+    }
+
+    fn url_key(model: &model::Model) -> String {
+        model.slug.clone()
+    }
+
+    fn view(loaded: Self::Loaded) -> Result<Model, ApiError> {
+        Model::build(loaded.0, &loaded.1, None)
+    }
+
+    fn input_of(loaded: &Self::Loaded) -> ModelInput {
+        ModelInput::of(&loaded.0, &loaded.1)
+    }
+
+    async fn prepare(
+        db: &DatabaseConnection,
+        input: ModelInput,
+        existing: Option<&Self::Loaded>,
+    ) -> Result<(model::Model, Option<Children>), WriteError> {
+        Ok((
+            models::prepare(db, input, existing.map(|(model, _)| model)).await?,
+            None,
+        ))
+    }
+}
+
+/// Create a model.
+///
+/// Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.
+#[utoipa::path(
+    tag = "models",
+    request_body = ModelInput,
+    security(("api_key" = [])),
+    params(IdempotencyKey),
+    responses((status = 201, description = "Created", body = Model,
+        headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
+)]
+#[post("/models")]
+pub async fn create_model(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    writes::create::<Models>(&req, &db, &editor.0, body.0).await
+}
+
+/// Change a model.
+///
+/// A JSON merge patch (RFC 7396) of `ModelInput`'s fields; `null` removes an optional
+/// field. Needs an `editor` key and `If-Match` with the current ETag.
+#[utoipa::path(
+    tag = "models",
+    request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields of ModelInput to change"),
+    security(("api_key" = [])),
+    params(("slug" = String, Path, description = "The model's slug"), IfMatch),
+    responses((status = 200, description = "Changed", body = Model, headers(("ETag" = String, description = "The changed record's entity tag"))))
+)]
+#[patch("/models/{slug}")]
+pub async fn update_model(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    slug: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    writes::update::<Models>(&req, &db, &editor.0, &slug, body.0).await
+}
+
+/// Delete a model.
+///
+/// Refused (409) while derived models, statistics or claims refer to it. Needs an `editor` key and `If-Match`.
+#[utoipa::path(
+    tag = "models",
+    security(("api_key" = [])),
+    params(("slug" = String, Path, description = "The model's slug"), IfMatch),
+    responses((status = 204, description = "Deleted"))
+)]
+#[delete("/models/{slug}")]
+pub async fn delete_model(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    writes::delete::<Models>(&req, &db, &editor.0, &slug).await
 }

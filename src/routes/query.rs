@@ -47,6 +47,38 @@ pub struct ItemDoc {
     lang: Option<String>,
 }
 
+/// `If-None-Match`, for the OpenAPI document.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[expect(dead_code, reason = "documents a header the record endpoints read")]
+pub struct IfNoneMatch {
+    /// An ETag from an earlier response: the answer is 304 while it is still current.
+    #[param(rename = "If-None-Match")]
+    if_none_match: Option<String>,
+}
+
+/// `If-Match`, for the OpenAPI document.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[expect(dead_code, reason = "documents a header the writes read")]
+pub struct IfMatch {
+    /// The ETag of the version being changed; 412 when the record has changed since, 428
+    /// when missing.
+    #[param(rename = "If-Match")]
+    if_match: String,
+}
+
+/// `Idempotency-Key`, for the OpenAPI document.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[expect(dead_code, reason = "documents a header the creates read")]
+pub struct IdempotencyKey {
+    /// Makes a retried create return the first response instead of creating again; the
+    /// same key with a different body is a 422. Kept 24 hours.
+    #[param(rename = "Idempotency-Key")]
+    idempotency_key: Option<String>,
+}
+
 /// A list's query: its filters `F`, the paging parameters, and the language.
 pub struct ListQuery<F> {
     /// The list's own filters, still unparsed strings.

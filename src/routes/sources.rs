@@ -1,6 +1,6 @@
 //! `/v1/sources`: where facts come from.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::source;
 use sea_orm::DatabaseConnection;
@@ -9,13 +9,23 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    query::{ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
+    auth::Editor,
+    body::JsonBody,
+    query::{
+        IdempotencyKey, IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
+    },
     views::localized,
+    writes,
 };
 use crate::{
     domain::{kinds::SourceKind, lang::Localized},
     error::ApiError,
-    services::{listing::PageRequest, sources},
+    services::{
+        claims::Children,
+        listing::PageRequest,
+        sources::{self, SourceInput},
+        writes::WriteError,
+    },
 };
 
 /// Where a fact comes from.
@@ -127,21 +137,125 @@ pub async fn list_sources(
 /// Get a source.
 #[utoipa::path(
     tag = "sources",
-    params(("id" = String, Path, description = "The source's id, or its dataset key", example = "aljazeera-ai-race-2025"), ItemDoc),
-    responses((status = 200, description = "The source", body = Source))
+    params(("id" = String, Path, description = "The source's id, or its dataset key", example = "aljazeera-ai-race-2025"), ItemDoc, IfNoneMatch),
+    responses(
+        (status = 200, description = "The source", body = Source, headers(("ETag" = String, description = "The representation\'s strong entity tag"))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"))
 )]
 #[get("/sources/{id}")]
 pub async fn find_source(
+    req: HttpRequest,
     db: web::Data<DatabaseConnection>,
     id: web::Path<String>,
     query: ItemQuery,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let source = sources::find(db.get_ref(), &id)
-        .await?
-        .ok_or(ApiError::NotFound {
-            resource: "source",
-            id,
-        })?;
-    super::json(query.lang, &Source::from(source))
+    writes::get::<Sources>(&req, &db, &id, query.lang).await
+}
+
+/// Writes and reads of single sources.
+pub struct Sources;
+
+impl writes::Editable for Sources {
+    type Entity = source::Entity;
+    type Model = source::Model;
+    type Loaded = source::Model;
+    type Input = SourceInput;
+    type View = Source;
+
+    const RESOURCE: &'static str = "sources";
+    const SINGULAR: &'static str = "source";
+    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = sources::CITED_BY;
+
+    async fn load(
+        db: &DatabaseConnection,
+        key: &str,
+    ) -> Result<Option<Self::Loaded>, sea_orm::DbErr> {
+        sources::find(db, key).await
+    }
+
+    fn model(loaded: &Self::Loaded) -> &source::Model {
+        loaded
+    }
+
+    fn url_key(model: &source::Model) -> String {
+        model.key.clone().unwrap_or_else(|| model.id.to_string())
+    }
+
+    fn view(loaded: Self::Loaded) -> Result<Source, ApiError> {
+        Ok(Source::from(loaded))
+    }
+
+    fn input_of(loaded: &Self::Loaded) -> SourceInput {
+        SourceInput::of(loaded)
+    }
+
+    async fn prepare(
+        db: &DatabaseConnection,
+        input: SourceInput,
+        existing: Option<&Self::Loaded>,
+    ) -> Result<(source::Model, Option<Children>), WriteError> {
+        Ok((sources::prepare(db, input, existing).await?, None))
+    }
+}
+
+/// Create a source.
+///
+/// Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.
+#[utoipa::path(
+    tag = "sources",
+    request_body = SourceInput,
+    security(("api_key" = [])),
+    params(IdempotencyKey),
+    responses((status = 201, description = "Created", body = Source,
+        headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
+)]
+#[post("/sources")]
+pub async fn create_source(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    writes::create::<Sources>(&req, &db, &editor.0, body.0).await
+}
+
+/// Change a source.
+///
+/// A JSON merge patch (RFC 7396) of `SourceInput`'s fields; `null` removes an optional
+/// field. Needs an `editor` key and `If-Match` with the current ETag.
+#[utoipa::path(
+    tag = "sources",
+    request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields of SourceInput to change"),
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The source's id, or its dataset key"), IfMatch),
+    responses((status = 200, description = "Changed", body = Source, headers(("ETag" = String, description = "The changed record's entity tag"))))
+)]
+#[patch("/sources/{id}")]
+pub async fn update_source(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    id: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    writes::update::<Sources>(&req, &db, &editor.0, &id, body.0).await
+}
+
+/// Delete a source.
+///
+/// Refused (409) while statistics, claims, evidence, models or companies cite it. Needs an `editor` key and `If-Match`.
+#[utoipa::path(
+    tag = "sources",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The source's id, or its dataset key"), IfMatch),
+    responses((status = 204, description = "Deleted"))
+)]
+#[delete("/sources/{id}")]
+pub async fn delete_source(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    writes::delete::<Sources>(&req, &db, &editor.0, &id).await
 }

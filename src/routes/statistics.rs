@@ -1,6 +1,6 @@
 //! `/v1/statistics`: adoption and market figures, each with its source.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::statistic;
 use sea_orm::DatabaseConnection;
@@ -9,8 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    query::{ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
+    auth::Editor,
+    body::JsonBody,
+    query::{
+        IdempotencyKey, IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
+    },
     views::{CountryRef, MetricRef, SourceRef, SubjectRef, find, localized},
+    writes,
 };
 use crate::{
     domain::{
@@ -18,7 +23,13 @@ use crate::{
         lang::Localized,
     },
     error::ApiError,
-    services::{listing::PageRequest, related::Related, statistics},
+    services::{
+        claims::Children,
+        listing::PageRequest,
+        related::Related,
+        statistics::{self, StatisticInput},
+        writes::WriteError,
+    },
 };
 
 /// The time a statistic covers.
@@ -191,21 +202,128 @@ pub async fn list_statistics(
 /// Get a statistic.
 #[utoipa::path(
     tag = "statistics",
-    params(("id" = String, Path, description = "The statistic's id, or its dataset key", example = "article-s1"), ItemDoc),
-    responses((status = 200, description = "The statistic", body = Statistic))
+    params(("id" = String, Path, description = "The statistic's id, or its dataset key", example = "article-s1"), ItemDoc, IfNoneMatch),
+    responses(
+        (status = 200, description = "The statistic", body = Statistic, headers(("ETag" = String, description = "The representation\'s strong entity tag"))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"))
 )]
 #[get("/statistics/{id}")]
 pub async fn find_statistic(
+    req: HttpRequest,
     db: web::Data<DatabaseConnection>,
     id: web::Path<String>,
     query: ItemQuery,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let (stat, related) = statistics::find(db.get_ref(), &id)
-        .await?
-        .ok_or(ApiError::NotFound {
-            resource: "statistic",
-            id,
-        })?;
-    super::json(query.lang, &Statistic::build(stat, &related)?)
+    writes::get::<Statistics>(&req, &db, &id, query.lang).await
+}
+
+/// Writes and reads of single statistics.
+pub struct Statistics;
+
+impl writes::Editable for Statistics {
+    type Entity = statistic::Entity;
+    type Model = statistic::Model;
+    type Loaded = (statistic::Model, Related);
+    type Input = StatisticInput;
+    type View = Statistic;
+
+    const RESOURCE: &'static str = "statistics";
+    const SINGULAR: &'static str = "statistic";
+    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = statistics::CITED_BY;
+
+    async fn load(
+        db: &DatabaseConnection,
+        key: &str,
+    ) -> Result<Option<Self::Loaded>, sea_orm::DbErr> {
+        statistics::find(db, key).await
+    }
+
+    fn model(loaded: &Self::Loaded) -> &statistic::Model {
+        &loaded.0
+    }
+
+    fn url_key(model: &statistic::Model) -> String {
+        model.key.clone().unwrap_or_else(|| model.id.to_string())
+    }
+
+    fn view(loaded: Self::Loaded) -> Result<Statistic, ApiError> {
+        Statistic::build(loaded.0, &loaded.1)
+    }
+
+    fn input_of(loaded: &Self::Loaded) -> StatisticInput {
+        StatisticInput::of(&loaded.0, &loaded.1)
+    }
+
+    async fn prepare(
+        db: &DatabaseConnection,
+        input: StatisticInput,
+        existing: Option<&Self::Loaded>,
+    ) -> Result<(statistic::Model, Option<Children>), WriteError> {
+        Ok((
+            statistics::prepare(db, input, existing.map(|(stat, _)| stat)).await?,
+            None,
+        ))
+    }
+}
+
+/// Create a statistic.
+///
+/// Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.
+#[utoipa::path(
+    tag = "statistics",
+    request_body = StatisticInput,
+    security(("api_key" = [])),
+    params(IdempotencyKey),
+    responses((status = 201, description = "Created", body = Statistic,
+        headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
+)]
+#[post("/statistics")]
+pub async fn create_statistic(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    writes::create::<Statistics>(&req, &db, &editor.0, body.0).await
+}
+
+/// Change a statistic.
+///
+/// A JSON merge patch (RFC 7396) of `StatisticInput`'s fields; `null` removes an optional
+/// field. Needs an `editor` key and `If-Match` with the current ETag.
+#[utoipa::path(
+    tag = "statistics",
+    request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields of StatisticInput to change"),
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The statistic's id, or its dataset key"), IfMatch),
+    responses((status = 200, description = "Changed", body = Statistic, headers(("ETag" = String, description = "The changed record's entity tag"))))
+)]
+#[patch("/statistics/{id}")]
+pub async fn update_statistic(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    id: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    writes::update::<Statistics>(&req, &db, &editor.0, &id, body.0).await
+}
+
+/// Delete a statistic.
+///
+/// Refused (409) while a claim cites it as evidence. Needs an `editor` key and `If-Match`.
+#[utoipa::path(
+    tag = "statistics",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The statistic's id, or its dataset key"), IfMatch),
+    responses((status = 204, description = "Deleted"))
+)]
+#[delete("/statistics/{id}")]
+pub async fn delete_statistic(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    editor: Editor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    writes::delete::<Statistics>(&req, &db, &editor.0, &id).await
 }

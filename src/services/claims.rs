@@ -20,7 +20,11 @@ use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
 };
 use super::related::{Needs, Related};
-use crate::domain::kinds::Verdict;
+use super::writes::{self, WriteError};
+use crate::domain::{
+    kinds::{Relation, SubjectType, Verdict},
+    validate::Checks,
+};
 
 /// How the claims list sorts and counts.
 pub static LIST: ListSpec<Entity> = ListSpec {
@@ -282,6 +286,8 @@ pub struct ChildSubject {
 /// A piece of evidence, as stored.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChildEvidence {
+    /// Its id, when it already has one (kept across changes to the claim).
+    pub id: Option<Uuid>,
     /// The statistic, when the evidence is one.
     pub statistic: Option<Uuid>,
     /// The source, when the evidence is one.
@@ -295,6 +301,77 @@ pub struct ChildEvidence {
 }
 
 impl Children {
+    /// The stored parts of claim `id`, from a loaded page's `parts`.
+    pub fn of(id: Uuid, parts: &Parts) -> Self {
+        Self {
+            topics: parts.topics.get(&id).cloned().unwrap_or_default(),
+            subjects: parts
+                .subjects
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .map(|s| ChildSubject {
+                    kind: s.subject_type.clone(),
+                    model: s.model_id,
+                    company: s.company_id,
+                    country: s.country_code.clone(),
+                })
+                .collect(),
+            evidence: parts
+                .evidence
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .map(|e| ChildEvidence {
+                    id: Some(e.id),
+                    statistic: e.statistic_id,
+                    source: e.source_id,
+                    relation: e.relation.clone(),
+                    note_en: e.note_en.clone(),
+                    note_ar: e.note_ar.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The parts a revision's picture of a claim records, if it records them.
+    pub fn from_json(picture: &Value) -> Option<Self> {
+        let uuid = |value: &Value| value.as_str().and_then(|s| s.parse::<Uuid>().ok());
+        let text = |value: &Value| value.as_str().map(str::to_owned);
+        Some(Self {
+            topics: picture
+                .get("topics")?
+                .as_array()?
+                .iter()
+                .filter_map(text)
+                .collect(),
+            subjects: picture
+                .get("subjects")?
+                .as_array()?
+                .iter()
+                .map(|s| ChildSubject {
+                    kind: text(&s["type"]).unwrap_or_default(),
+                    model: uuid(&s["model_id"]),
+                    company: uuid(&s["company_id"]),
+                    country: text(&s["country_code"]),
+                })
+                .collect(),
+            evidence: picture
+                .get("evidence")?
+                .as_array()?
+                .iter()
+                .map(|e| ChildEvidence {
+                    id: None,
+                    statistic: uuid(&e["statistic_id"]),
+                    source: uuid(&e["source_id"]),
+                    relation: text(&e["relation"]).unwrap_or_default(),
+                    note_en: text(&e["note_en"]),
+                    note_ar: text(&e["note_ar"]),
+                })
+                .collect(),
+        })
+    }
+
     /// The parts as a revision records them.
     pub fn to_json(&self) -> Value {
         json!({
@@ -359,6 +436,7 @@ impl Children {
                 .or_default()
                 .evidence
                 .push(ChildEvidence {
+                    id: Some(item.id),
                     statistic: item.statistic_id,
                     source: item.source_id,
                     relation: item.relation,
@@ -413,7 +491,7 @@ impl Children {
         }
         for item in &parts.evidence {
             evidence::Model {
-                id: Uuid::now_v7(),
+                id: item.id.unwrap_or_else(Uuid::now_v7),
                 claim_id,
                 statistic_id: item.statistic,
                 source_id: item.source,
@@ -429,3 +507,385 @@ impl Children {
         Ok(())
     }
 }
+
+/// A claim as a request body gives it: the body of `POST`, and what `PATCH` merges into.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "text": {"en": "OpenAI released open-weight models in August 2025.", "ar": "أصدرت أوبن إيه آي نماذج مفتوحة الأوزان في أغسطس 2025."},
+    "original": {"language": "en", "text": "OpenAI released open-weight models in August 2025."},
+    "claimant": {"name": {"en": "A newsroom", "ar": "غرفة أخبار"}},
+    "source": "openai-gpt-oss-release", "topics": ["open-weights"],
+    "subjects": [{"type": "company", "key": "openai"}],
+    "verdict": "supported",
+    "verdict_summary": {"en": "gpt-oss-120b and gpt-oss-20b came out on 2025-08-05.", "ar": "صدر نموذجا gpt-oss-120b وgpt-oss-20b في 5 أغسطس 2025."},
+    "evidence": [{"source": "openai-gpt-oss-release", "relation": "supports"}]
+}))]
+pub struct ClaimInput {
+    /// A stable key to cite it by (optional).
+    pub key: Option<String>,
+    /// The claim, in both languages.
+    #[schema(value_type = crate::domain::lang::LocalizedText)]
+    pub text: crate::domain::lang::Localized,
+    /// The words as first published.
+    pub original: OriginalInput,
+    /// Who made it.
+    pub claimant: ClaimantInput,
+    /// When it was made.
+    pub stated: Option<NaiveDate>,
+    /// Where it appeared: a source's id or dataset key.
+    pub source: String,
+    /// What it is about, in kebab-case words.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// The models, companies and countries it concerns.
+    #[serde(default)]
+    pub subjects: Vec<SubjectInput>,
+    /// The outcome of weighing it.
+    pub verdict: Verdict,
+    /// Why it got that verdict; required unless the verdict is `unreviewed`.
+    #[schema(value_type = Option<crate::domain::lang::LocalizedText>)]
+    pub verdict_summary: Option<crate::domain::lang::Localized>,
+    /// What it was weighed against; at least one piece unless the verdict is `unreviewed` or `opinion`.
+    #[serde(default)]
+    pub evidence: Vec<EvidenceInput>,
+}
+
+/// A claim's words as first published.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OriginalInput {
+    /// Their language (ISO 639-1).
+    pub language: String,
+    /// The words.
+    pub text: String,
+}
+
+/// Who made a claim.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimantInput {
+    /// Their name.
+    #[schema(value_type = crate::domain::lang::LocalizedText)]
+    pub name: crate::domain::lang::Localized,
+    /// Their role.
+    #[schema(value_type = Option<crate::domain::lang::LocalizedText>)]
+    pub role: Option<crate::domain::lang::Localized>,
+    /// The slug of the company they speak for.
+    pub company: Option<String>,
+}
+
+/// A subject of a claim.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectInput {
+    /// `model`, `company` or `country`.
+    #[serde(rename = "type")]
+    pub kind: SubjectType,
+    /// The model's or company's slug, or the country's code.
+    pub key: String,
+}
+
+/// A piece of evidence: a statistic or a source, and how it bears on the claim.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceInput {
+    /// Its id: given for evidence the claim already has, left out for new evidence.
+    pub id: Option<Uuid>,
+    /// A statistic's id or key …
+    pub statistic: Option<String>,
+    /// … or a source's id or key.
+    pub source: Option<String>,
+    /// How it bears on the claim.
+    pub relation: Relation,
+    /// A note on how it bears on the claim.
+    #[schema(value_type = Option<crate::domain::lang::LocalizedText>)]
+    pub note: Option<crate::domain::lang::Localized>,
+}
+
+impl ClaimInput {
+    /// The input that would recreate `claim` as it is.
+    pub fn of(claim: &claim::Model, parts: &Parts) -> Self {
+        let related = &parts.related;
+        let subjects = parts
+            .subjects
+            .get(&claim.id)
+            .into_iter()
+            .flatten()
+            .map(|s| SubjectInput {
+                kind: SubjectType::parse(&s.subject_type).unwrap_or(SubjectType::Country),
+                key: s
+                    .model_id
+                    .and_then(|id| related.models.get(&id).map(|m| m.slug.clone()))
+                    .or_else(|| {
+                        s.company_id
+                            .and_then(|id| related.companies.get(&id).map(|c| c.slug.clone()))
+                    })
+                    .or_else(|| s.country_code.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let evidence = parts
+            .evidence
+            .get(&claim.id)
+            .into_iter()
+            .flatten()
+            .map(|e| EvidenceInput {
+                id: Some(e.id),
+                statistic: e.statistic_id.map(|id| {
+                    related
+                        .statistics
+                        .get(&id)
+                        .and_then(|s| s.key.clone())
+                        .unwrap_or_else(|| id.to_string())
+                }),
+                source: e.source_id.map(|id| super::source_ref(related, id)),
+                relation: Relation::parse(&e.relation).unwrap_or(Relation::Context),
+                note: crate::domain::lang::Localized::from_parts(
+                    e.note_en.clone(),
+                    e.note_ar.clone(),
+                ),
+            })
+            .collect();
+        Self {
+            key: claim.key.clone(),
+            text: crate::domain::lang::Localized::new(&claim.text_en, &claim.text_ar),
+            original: OriginalInput {
+                language: claim.original_language.clone(),
+                text: claim.original_text.clone(),
+            },
+            claimant: ClaimantInput {
+                name: crate::domain::lang::Localized::new(
+                    &claim.claimant_name_en,
+                    &claim.claimant_name_ar,
+                ),
+                role: crate::domain::lang::Localized::from_parts(
+                    claim.claimant_role_en.clone(),
+                    claim.claimant_role_ar.clone(),
+                ),
+                company: claim
+                    .claimant_company_id
+                    .and_then(|id| related.companies.get(&id).map(|c| c.slug.clone())),
+            },
+            stated: claim.stated_on,
+            source: super::source_ref(related, claim.source_id),
+            topics: parts.topics.get(&claim.id).cloned().unwrap_or_default(),
+            subjects,
+            verdict: Verdict::parse(&claim.verdict).unwrap_or(Verdict::Unreviewed),
+            verdict_summary: crate::domain::lang::Localized::from_parts(
+                claim.verdict_summary_en.clone(),
+                claim.verdict_summary_ar.clone(),
+            ),
+            evidence,
+        }
+    }
+}
+
+/// Validates `input` into the claim and the parts it describes (`existing` when it changes one).
+pub async fn prepare<C: ConnectionTrait>(
+    db: &C,
+    input: ClaimInput,
+    existing: Option<&claim::Model>,
+) -> Result<(claim::Model, Children), WriteError> {
+    let mut checks = Checks::default();
+    if let Some(key) = &input.key {
+        checks.slug("key", key);
+        let taken = Entity::find().filter(Column::Key.eq(key)).one(db).await?;
+        if taken.is_some_and(|other| Some(other.id) != existing.map(|e| e.id)) {
+            return Err(WriteError::Conflict {
+                field: "key".into(),
+                message: format!("another claim has the key `{key}`"),
+            });
+        }
+    }
+    checks.localized("text", &input.text, true);
+    checks.language("original.language", &input.original.language);
+    checks.text("original.text", &input.original.text);
+    checks.localized("claimant.name", &input.claimant.name, false);
+    if let Some(role) = &input.claimant.role {
+        checks.localized("claimant.role", role, false);
+    }
+    if let Some(summary) = &input.verdict_summary {
+        checks.localized("verdict_summary", summary, true);
+    }
+    if input.verdict != Verdict::Unreviewed && input.verdict_summary.is_none() {
+        checks.fail(
+            "verdict_summary",
+            format!(
+                "a `{}` verdict needs a summary in English and Arabic",
+                input.verdict
+            ),
+        );
+    }
+    if input.verdict.needs_evidence() && input.evidence.is_empty() {
+        checks.fail(
+            "evidence",
+            format!(
+                "a `{}` verdict needs at least one piece of evidence",
+                input.verdict
+            ),
+        );
+    }
+    let mut topics = input.topics.clone();
+    for (i, topic) in topics.iter().enumerate() {
+        let valid = !topic.is_empty()
+            && topic.len() <= 60
+            && topic.split('-').all(|w| {
+                !w.is_empty()
+                    && w.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
+        if !valid {
+            checks.fail(
+                format!("topics[{i}]"),
+                "must be lowercase words joined by hyphens, such as `soft-power`",
+            );
+        }
+    }
+    topics.sort();
+    topics.dedup();
+    let claimant_company = match &input.claimant.company {
+        Some(slug) => {
+            writes::resolve::<company::Entity, _>(
+                db,
+                &mut checks.errors,
+                "claimant.company",
+                company::Column::Slug,
+                slug,
+                "company",
+            )
+            .await?
+        }
+        None => None,
+    };
+    let source_id = writes::resolve::<entity::source::Entity, _>(
+        db,
+        &mut checks.errors,
+        "source",
+        entity::source::Column::Key,
+        &input.source,
+        "source",
+    )
+    .await?;
+    let mut subjects = Vec::new();
+    for (i, subject) in input.subjects.iter().enumerate() {
+        let field = format!("subjects[{i}].key");
+        let mut child = ChildSubject {
+            kind: subject.kind.as_str().to_owned(),
+            model: None,
+            company: None,
+            country: None,
+        };
+        match subject.kind {
+            SubjectType::Model => {
+                child.model = writes::resolve::<model::Entity, _>(
+                    db,
+                    &mut checks.errors,
+                    &field,
+                    model::Column::Slug,
+                    &subject.key,
+                    "model",
+                )
+                .await?
+            }
+            SubjectType::Company => {
+                child.company = writes::resolve::<company::Entity, _>(
+                    db,
+                    &mut checks.errors,
+                    &field,
+                    company::Column::Slug,
+                    &subject.key,
+                    "company",
+                )
+                .await?
+            }
+            SubjectType::Country => {
+                child.country =
+                    Some(writes::check_country(db, &mut checks.errors, &field, &subject.key).await?)
+            }
+        }
+        if subjects.contains(&child) {
+            checks.fail(format!("subjects[{i}]"), "is listed twice");
+        }
+        subjects.push(child);
+    }
+    let mut evidence = Vec::new();
+    for (i, item) in input.evidence.iter().enumerate() {
+        let mut child = ChildEvidence {
+            id: item.id,
+            statistic: None,
+            source: None,
+            relation: item.relation.as_str().to_owned(),
+            note_en: item.note.as_ref().map(|n| n.en.clone()),
+            note_ar: item.note.as_ref().map(|n| n.ar.clone()),
+        };
+        match (&item.statistic, &item.source) {
+            (Some(stat), None) => {
+                child.statistic = writes::resolve::<entity::statistic::Entity, _>(
+                    db,
+                    &mut checks.errors,
+                    &format!("evidence[{i}].statistic"),
+                    entity::statistic::Column::Key,
+                    stat,
+                    "statistic",
+                )
+                .await?
+            }
+            (None, Some(source)) => {
+                child.source = writes::resolve::<entity::source::Entity, _>(
+                    db,
+                    &mut checks.errors,
+                    &format!("evidence[{i}].source"),
+                    entity::source::Column::Key,
+                    source,
+                    "source",
+                )
+                .await?
+            }
+            _ => checks.fail(
+                format!("evidence[{i}]"),
+                "name either a `statistic` or a `source`",
+            ),
+        }
+        if let Some(note) = &item.note {
+            checks.localized(&format!("evidence[{i}].note"), note, true);
+        }
+        if item.id.is_some() && evidence.iter().any(|e: &ChildEvidence| e.id == item.id) {
+            checks.fail(format!("evidence[{i}].id"), "is listed twice");
+        }
+        evidence.push(child);
+    }
+    let now = super::revisions::now();
+    let claim = claim::Model {
+        id: existing.map_or_else(Uuid::now_v7, |e| e.id),
+        key: input.key,
+        text_en: input.text.en,
+        text_ar: input.text.ar,
+        original_language: input.original.language,
+        original_text: input.original.text,
+        claimant_name_en: input.claimant.name.en,
+        claimant_name_ar: input.claimant.name.ar,
+        claimant_role_en: input.claimant.role.as_ref().map(|r| r.en.clone()),
+        claimant_role_ar: input.claimant.role.map(|r| r.ar),
+        claimant_company_id: claimant_company,
+        stated_on: input.stated,
+        source_id: source_id.unwrap_or_default(),
+        verdict: input.verdict.as_str().to_owned(),
+        verdict_summary_en: input.verdict_summary.as_ref().map(|s| s.en.clone()),
+        verdict_summary_ar: input.verdict_summary.map(|s| s.ar),
+        version: existing.map_or(1, |e| e.version),
+        created_at: existing.map_or(now, |e| e.created_at),
+        updated_at: now,
+    };
+    Ok(checks.finish((
+        claim,
+        Children {
+            topics,
+            subjects,
+            evidence,
+        },
+    ))?)
+}
+
+/// Nothing cites a claim: its topics, subjects and evidence are its own parts and go with it.
+pub const CITED_BY: &[(&str, &str, &str)] = &[];

@@ -2,6 +2,10 @@
 
 use entity::company::{self, Column, Entity};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::writes::{self, WriteError};
+use crate::domain::validate::Checks;
 
 use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
@@ -95,3 +99,141 @@ fn needs(companies: &[company::Model]) -> Needs {
     }
     needs
 }
+
+/// A company as a request body gives it: the body of `POST`, and what `PATCH` merges into.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "slug": "moonshot-ai", "name": {"en": "Moonshot AI", "ar": "مون شوت إيه آي"}, "kind": "ai_lab",
+    "country": "CN", "founded": 2023, "headquarters": {"en": "Beijing", "ar": "بكين"},
+    "website": "https://www.moonshot.ai",
+    "description": {"en": "Beijing AI lab behind the Kimi models.", "ar": "مختبر ذكاء اصطناعي في بكين يطوّر نماذج Kimi."},
+    "source": "moonshot-kimi-k2-release"
+}))]
+pub struct CompanyInput {
+    /// Its slug: lowercase words joined by hyphens.
+    pub slug: String,
+    /// Its name.
+    #[schema(value_type = crate::domain::lang::LocalizedText)]
+    pub name: crate::domain::lang::Localized,
+    /// What kind of organization it is.
+    pub kind: CompanyKind,
+    /// Where it is based: an ISO country code.
+    pub country: String,
+    /// The year it was founded.
+    pub founded: Option<i32>,
+    /// Where its headquarters are.
+    #[schema(value_type = Option<crate::domain::lang::LocalizedText>)]
+    pub headquarters: Option<crate::domain::lang::Localized>,
+    /// Its website.
+    pub website: Option<String>,
+    /// What it does.
+    #[schema(value_type = crate::domain::lang::LocalizedText)]
+    pub description: crate::domain::lang::Localized,
+    /// The source of these facts: its id or dataset key.
+    pub source: Option<String>,
+}
+
+impl CompanyInput {
+    /// The input that would recreate `company` as it is.
+    pub fn of(company: &company::Model, related: &Related) -> Self {
+        Self {
+            slug: company.slug.clone(),
+            name: crate::domain::lang::Localized::new(&company.name_en, &company.name_ar),
+            kind: CompanyKind::parse(&company.kind).unwrap_or(CompanyKind::AiLab),
+            country: company.country_code.clone(),
+            founded: company.founded_year,
+            headquarters: crate::domain::lang::Localized::from_parts(
+                company.headquarters_en.clone(),
+                company.headquarters_ar.clone(),
+            ),
+            website: company.website.clone(),
+            description: crate::domain::lang::Localized::new(
+                &company.description_en,
+                &company.description_ar,
+            ),
+            source: company.source_id.map(|id| super::source_ref(related, id)),
+        }
+    }
+}
+
+/// Validates `input` into the record it describes (`existing` when it changes one).
+pub async fn prepare<C: ConnectionTrait>(
+    db: &C,
+    input: CompanyInput,
+    existing: Option<&company::Model>,
+) -> Result<company::Model, WriteError> {
+    let mut checks = Checks::default();
+    checks.slug("slug", &input.slug);
+    checks.localized("name", &input.name, false);
+    checks.localized("description", &input.description, true);
+    if let Some(headquarters) = &input.headquarters {
+        checks.localized("headquarters", headquarters, false);
+    }
+    if let Some(website) = &input.website {
+        checks.url("website", website);
+    }
+    if input
+        .founded
+        .is_some_and(|year| !(1800..=2100).contains(&year))
+    {
+        checks.fail("founded", "must be a year from 1800 to 2100");
+    }
+    let country = writes::check_country(db, &mut checks.errors, "country", &input.country).await?;
+    let source_id = match &input.source {
+        Some(source) => {
+            writes::resolve::<entity::source::Entity, _>(
+                db,
+                &mut checks.errors,
+                "source",
+                entity::source::Column::Key,
+                source,
+                "source",
+            )
+            .await?
+        }
+        None => None,
+    };
+    let taken = Entity::find()
+        .filter(Column::Slug.eq(&input.slug))
+        .one(db)
+        .await?;
+    if taken.is_some_and(|other| Some(other.id) != existing.map(|e| e.id)) {
+        return Err(WriteError::Conflict {
+            field: "slug".into(),
+            message: format!("another company has the slug `{}`", input.slug),
+        });
+    }
+    let now = super::revisions::now();
+    let model = company::Model {
+        id: existing.map_or_else(Uuid::now_v7, |e| e.id),
+        slug: input.slug,
+        name_en: input.name.en,
+        name_ar: input.name.ar,
+        kind: input.kind.as_str().to_owned(),
+        country_code: country,
+        founded_year: input.founded,
+        headquarters_en: input.headquarters.as_ref().map(|h| h.en.clone()),
+        headquarters_ar: input.headquarters.map(|h| h.ar),
+        website: input.website,
+        description_en: input.description.en,
+        description_ar: input.description.ar,
+        source_id,
+        version: existing.map_or(1, |e| e.version),
+        created_at: existing.map_or(now, |e| e.created_at),
+        updated_at: now,
+    };
+    Ok(checks.finish(model)?)
+}
+
+/// Who cites a company: a company cited anywhere cannot be deleted.
+pub const CITED_BY: &[(&str, &str, &str)] = &[
+    ("models", "company_id", "models"),
+    ("statistics", "subject_company_id", "statistics"),
+    (
+        "claims",
+        "claimant_company_id",
+        "claims (as the claimant's company)",
+    ),
+    ("claim_subjects", "company_id", "claims (as a subject)"),
+];

@@ -4,6 +4,8 @@ pub mod claims;
 pub mod companies;
 pub mod countries;
 pub mod health;
+pub mod idempotency;
+pub mod keys;
 pub mod listing;
 pub mod metrics;
 pub mod models;
@@ -12,6 +14,7 @@ pub mod related;
 pub mod revisions;
 pub mod sources;
 pub mod statistics;
+pub mod writes;
 
 use sea_orm::{
     ColumnTrait, EntityTrait, Iterable,
@@ -37,4 +40,13 @@ pub fn normalize_code(code: &str) -> String {
         2 => code.to_ascii_uppercase(),
         _ => code.to_ascii_lowercase(),
     }
+}
+
+/// How a body refers to a source: its dataset key when it has one, else its id.
+pub fn source_ref(related: &related::Related, id: uuid::Uuid) -> String {
+    related
+        .sources
+        .get(&id)
+        .and_then(|source| source.key.clone())
+        .unwrap_or_else(|| id.to_string())
 }

@@ -14,7 +14,12 @@ use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
 };
 use super::related::{Needs, Related};
-use crate::domain::kinds::Openness;
+use super::writes::{self, WriteError};
+use crate::domain::{
+    kinds::{Modality, Openness},
+    lang::Localized,
+    validate::Checks,
+};
 
 const SORTS: &[SortField<Entity>] = &[
     SortField {
@@ -219,3 +224,242 @@ fn needs(models: &[model::Model]) -> Needs {
     }
     needs
 }
+
+/// A model as a request body gives it: the body of `POST`, and what `PATCH` merges into.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "slug": "kimi-k2-instruct-0905", "name": "Kimi-K2-Instruct-0905", "company": "moonshot-ai", "country": "CN",
+    "released": "2025-09-05", "openness": "open_weights", "license": "Modified MIT License",
+    "parameters_total": 1000000000000u64, "parameters_active": 32000000000u64, "context_window": 256000,
+    "modalities": ["text"], "base_model": "kimi-k2-base", "huggingface_repo": "moonshotai/Kimi-K2-Instruct-0905",
+    "description": {"en": "An update of Kimi K2's instruction-tuned model.", "ar": "تحديث لنموذج Kimi K2 المضبوط على التعليمات."}
+}))]
+pub struct ModelInput {
+    /// Its slug: lowercase words joined by hyphens.
+    pub slug: String,
+    /// Its name as its maker writes it.
+    pub name: String,
+    /// Its maker's slug.
+    pub company: String,
+    /// Its country of origin (ISO code).
+    pub country: String,
+    /// When it was released.
+    pub released: Option<NaiveDate>,
+    /// How openly it is released.
+    pub openness: Openness,
+    /// Its license.
+    pub license: Option<String>,
+    /// Its total parameters.
+    pub parameters_total: Option<i64>,
+    /// Parameters active per token.
+    pub parameters_active: Option<i64>,
+    /// Its context window, in tokens.
+    pub context_window: Option<i64>,
+    /// What it takes in and puts out.
+    #[serde(default)]
+    pub modalities: Vec<Modality>,
+    /// The slug of the model it derives from.
+    pub base_model: Option<String>,
+    /// Its Hugging Face repository (`owner/name`).
+    pub huggingface_repo: Option<String>,
+    /// What it is.
+    #[schema(value_type = crate::domain::lang::LocalizedText)]
+    pub description: Localized,
+    /// The source of these facts: its id or dataset key.
+    pub source: Option<String>,
+    /// What a reader should know about these facts.
+    #[schema(value_type = Option<crate::domain::lang::LocalizedText>)]
+    pub note: Option<Localized>,
+}
+
+impl ModelInput {
+    /// The input that would recreate `model` as it is.
+    pub fn of(model: &model::Model, related: &Related) -> Self {
+        Self {
+            slug: model.slug.clone(),
+            name: model.name.clone(),
+            company: related
+                .companies
+                .get(&model.company_id)
+                .map_or_else(|| model.company_id.to_string(), |c| c.slug.clone()),
+            country: model.country_code.clone(),
+            released: model.released_on,
+            openness: Openness::parse(&model.openness).unwrap_or(Openness::Research),
+            license: model.license.clone(),
+            parameters_total: model.parameters_total,
+            parameters_active: model.parameters_active,
+            context_window: model.context_window,
+            modalities: serde_json::from_value(model.modalities.clone()).unwrap_or_default(),
+            base_model: model.base_model_id.map(|id| {
+                related
+                    .models
+                    .get(&id)
+                    .map_or_else(|| id.to_string(), |m| m.slug.clone())
+            }),
+            huggingface_repo: model.huggingface_repo.clone(),
+            description: Localized::new(&model.description_en, &model.description_ar),
+            source: model.source_id.map(|id| super::source_ref(related, id)),
+            note: Localized::from_parts(model.note_en.clone(), model.note_ar.clone()),
+        }
+    }
+}
+
+/// Validates `input` into the record it describes (`existing` when it changes one).
+pub async fn prepare<C: ConnectionTrait>(
+    db: &C,
+    input: ModelInput,
+    existing: Option<&model::Model>,
+) -> Result<model::Model, WriteError> {
+    let mut checks = Checks::default();
+    checks.slug("slug", &input.slug);
+    checks.line("name", &input.name);
+    checks.localized("description", &input.description, true);
+    if let Some(note) = &input.note {
+        checks.localized("note", note, true);
+    }
+    if let Some(license) = &input.license {
+        checks.line("license", license);
+    }
+    for (field, value) in [
+        ("parameters_total", input.parameters_total),
+        ("parameters_active", input.parameters_active),
+        ("context_window", input.context_window),
+    ] {
+        if value.is_some_and(|n| n <= 0) {
+            checks.fail(field, "must be a positive integer");
+        }
+    }
+    if let (Some(total), Some(active)) = (input.parameters_total, input.parameters_active)
+        && active > total
+    {
+        checks.fail("parameters_active", "cannot exceed parameters_total");
+    }
+    if let Some(repo) = &input.huggingface_repo {
+        let valid = repo.split_once('/').is_some_and(|(owner, name)| {
+            let part = |s: &str| {
+                !s.is_empty()
+                    && s.len() <= 96
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            };
+            part(owner) && part(name)
+        });
+        if !valid {
+            checks.fail(
+                "huggingface_repo",
+                "must be `owner/name`, such as `deepseek-ai/DeepSeek-R1`",
+            );
+        }
+    }
+    let company_id = writes::resolve::<company::Entity, _>(
+        db,
+        &mut checks.errors,
+        "company",
+        company::Column::Slug,
+        &input.company,
+        "company",
+    )
+    .await?;
+    let country = writes::check_country(db, &mut checks.errors, "country", &input.country).await?;
+    let source_id = match &input.source {
+        Some(source) => {
+            writes::resolve::<entity::source::Entity, _>(
+                db,
+                &mut checks.errors,
+                "source",
+                entity::source::Column::Key,
+                source,
+                "source",
+            )
+            .await?
+        }
+        None => None,
+    };
+    let base_model_id = match &input.base_model {
+        Some(base) => {
+            writes::resolve::<Entity, _>(
+                db,
+                &mut checks.errors,
+                "base_model",
+                Column::Slug,
+                base,
+                "model",
+            )
+            .await?
+        }
+        None => None,
+    };
+    // A base model may not be the model itself, nor one of its own derivatives.
+    if let (Some(existing), Some(mut current)) = (existing, base_model_id) {
+        for _ in 0..=MAX_LINEAGE {
+            if current == existing.id {
+                checks.fail(
+                    "base_model",
+                    "a model cannot derive from itself or from one of its derivatives",
+                );
+                break;
+            }
+            match Entity::find_by_id(current)
+                .one(db)
+                .await?
+                .and_then(|m| m.base_model_id)
+            {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+    }
+    let taken = Entity::find()
+        .filter(Column::Slug.eq(&input.slug))
+        .one(db)
+        .await?;
+    if taken.is_some_and(|other| Some(other.id) != existing.map(|e| e.id)) {
+        return Err(WriteError::Conflict {
+            field: "slug".into(),
+            message: format!("another model has the slug `{}`", input.slug),
+        });
+    }
+    let now = super::revisions::now();
+    let model = model::Model {
+        id: existing.map_or_else(Uuid::now_v7, |e| e.id),
+        slug: input.slug,
+        name: input.name,
+        company_id: company_id.unwrap_or_default(),
+        country_code: country,
+        released_on: input.released,
+        openness: input.openness.as_str().to_owned(),
+        license: input.license,
+        parameters_total: input.parameters_total,
+        parameters_active: input.parameters_active,
+        context_window: input.context_window,
+        modalities: serde_json::json!(
+            input
+                .modalities
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+        ),
+        base_model_id,
+        huggingface_repo: input.huggingface_repo,
+        description_en: input.description.en,
+        description_ar: input.description.ar,
+        source_id,
+        note_en: input.note.as_ref().map(|n| n.en.clone()),
+        note_ar: input.note.map(|n| n.ar),
+        version: existing.map_or(1, |e| e.version),
+        created_at: existing.map_or(now, |e| e.created_at),
+        updated_at: now,
+    };
+    Ok(checks.finish(model)?)
+}
+
+/// The longest line of base models followed when checking for loops.
+const MAX_LINEAGE: usize = 1000;
+
+/// Who cites a model: a model cited anywhere cannot be deleted.
+pub const CITED_BY: &[(&str, &str, &str)] = &[
+    ("models", "base_model_id", "derived models"),
+    ("statistics", "subject_model_id", "statistics"),
+    ("claim_subjects", "model_id", "claims (as a subject)"),
+];

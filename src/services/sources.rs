@@ -7,7 +7,8 @@ use uuid::Uuid;
 use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
 };
-use crate::domain::kinds::SourceKind;
+use super::writes::WriteError;
+use crate::domain::{kinds::SourceKind, validate::Checks};
 
 /// How the sources list sorts and counts.
 pub static LIST: ListSpec<Entity> = ListSpec {
@@ -99,3 +100,113 @@ pub async fn find<C: ConnectionTrait>(
     };
     select.one(db).await
 }
+
+/// A source as a request body gives it: the body of `POST`, and what `PATCH` merges into.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "key": "openai-gpt-oss-release", "title": "Introducing gpt-oss", "publisher": "OpenAI",
+    "url": "https://openai.com/index/introducing-gpt-oss/", "language": "en", "kind": "official",
+    "published": "2025-08-05"
+}))]
+pub struct SourceInput {
+    /// A stable key to cite it by (optional).
+    pub key: Option<String>,
+    /// Its title, in its own language.
+    pub title: String,
+    /// Who published it.
+    pub publisher: String,
+    /// Where to read it.
+    pub url: String,
+    /// Its language (ISO 639-1).
+    pub language: String,
+    /// What kind of publication it is.
+    pub kind: SourceKind,
+    /// When it was published.
+    pub published: Option<chrono::NaiveDate>,
+    /// When it was last read.
+    pub retrieved_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// An archived copy.
+    pub archive_url: Option<String>,
+    /// What a reader should know about it.
+    #[schema(value_type = Option<crate::domain::lang::LocalizedText>)]
+    pub note: Option<crate::domain::lang::Localized>,
+}
+
+impl SourceInput {
+    /// The input that would recreate `source` as it is.
+    pub fn of(source: &source::Model) -> Self {
+        Self {
+            key: source.key.clone(),
+            title: source.title.clone(),
+            publisher: source.publisher.clone(),
+            url: source.url.clone(),
+            language: source.language.clone(),
+            kind: SourceKind::parse(&source.kind).unwrap_or(SourceKind::News),
+            published: source.published_on,
+            retrieved_at: source.retrieved_at,
+            archive_url: source.archive_url.clone(),
+            note: crate::domain::lang::Localized::from_parts(
+                source.note_en.clone(),
+                source.note_ar.clone(),
+            ),
+        }
+    }
+}
+
+/// Validates `input` into the record it describes (`existing` when it changes one).
+pub async fn prepare<C: ConnectionTrait>(
+    db: &C,
+    input: SourceInput,
+    existing: Option<&source::Model>,
+) -> Result<source::Model, WriteError> {
+    let mut checks = Checks::default();
+    if let Some(key) = &input.key {
+        checks.slug("key", key);
+        let taken = Entity::find().filter(Column::Key.eq(key)).one(db).await?;
+        if taken.is_some_and(|other| Some(other.id) != existing.map(|e| e.id)) {
+            return Err(WriteError::Conflict {
+                field: "key".into(),
+                message: format!("another source has the key `{key}`"),
+            });
+        }
+    }
+    checks.text("title", &input.title);
+    checks.line("publisher", &input.publisher);
+    checks.url("url", &input.url);
+    checks.language("language", &input.language);
+    if let Some(archive) = &input.archive_url {
+        checks.url("archive_url", archive);
+    }
+    if let Some(note) = &input.note {
+        checks.localized("note", note, true);
+    }
+    let now = super::revisions::now();
+    let model = source::Model {
+        id: existing.map_or_else(Uuid::now_v7, |e| e.id),
+        key: input.key,
+        title: input.title,
+        publisher: input.publisher,
+        url: input.url,
+        language: input.language,
+        kind: input.kind.as_str().to_owned(),
+        published_on: input.published,
+        retrieved_at: input.retrieved_at,
+        archive_url: input.archive_url,
+        note_en: input.note.as_ref().map(|n| n.en.clone()),
+        note_ar: input.note.map(|n| n.ar),
+        version: existing.map_or(1, |e| e.version),
+        created_at: existing.map_or(now, |e| e.created_at),
+        updated_at: now,
+    };
+    Ok(checks.finish(model)?)
+}
+
+/// Who cites a source: a source cited anywhere cannot be deleted.
+pub const CITED_BY: &[(&str, &str, &str)] = &[
+    ("statistics", "source_id", "statistics"),
+    ("claims", "source_id", "claims"),
+    ("evidence", "source_id", "pieces of evidence"),
+    ("models", "source_id", "models"),
+    ("companies", "source_id", "companies"),
+];

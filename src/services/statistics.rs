@@ -15,7 +15,11 @@ use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
 };
 use super::related::{Needs, Related};
-use crate::domain::kinds::{Method, SubjectType};
+use super::writes::{self, WriteError};
+use crate::domain::{
+    kinds::{Method, SubjectType},
+    validate::Checks,
+};
 
 /// How the statistics list sorts and counts.
 pub static LIST: ListSpec<Entity> = ListSpec {
@@ -186,3 +190,200 @@ fn needs(stats: &[statistic::Model]) -> Needs {
     }
     needs
 }
+
+/// A statistic as a request body gives it: the body of `POST`, and what `PATCH` merges into.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "metric": "users", "subject_type": "company", "subject": "deepseek", "value": 97000000.0,
+    "unit": "people", "period_start": "2025-04-01", "period_end": "2025-04-30", "method": "reported",
+    "source": "aljazeera-ai-race-2025"
+}))]
+pub struct StatisticInput {
+    /// A stable key to cite it by (optional).
+    pub key: Option<String>,
+    /// The metric's key.
+    pub metric: String,
+    /// What kind of subject it is about.
+    pub subject_type: SubjectType,
+    /// The subject: a model's or company's slug, or a country's code.
+    pub subject: String,
+    /// Where it was measured (country code or region slug).
+    pub scope_country: Option<String>,
+    /// The value, when it is one number.
+    pub value: Option<f64>,
+    /// The low end of a range.
+    pub value_low: Option<f64>,
+    /// The high end of a range.
+    pub value_high: Option<f64>,
+    /// The unit of the value.
+    pub unit: String,
+    /// The period's first day.
+    pub period_start: NaiveDate,
+    /// The period's last day; none for a single day.
+    pub period_end: Option<NaiveDate>,
+    /// How it was arrived at.
+    pub method: Method,
+    /// The source: its id or dataset key.
+    pub source: String,
+    /// What a reader should know about it.
+    #[schema(value_type = Option<crate::domain::lang::LocalizedText>)]
+    pub note: Option<crate::domain::lang::Localized>,
+}
+
+impl StatisticInput {
+    /// The input that would recreate `stat` as it is.
+    pub fn of(stat: &statistic::Model, related: &Related) -> Self {
+        let subject = stat
+            .subject_model_id
+            .and_then(|id| related.models.get(&id).map(|m| m.slug.clone()))
+            .or_else(|| {
+                stat.subject_company_id
+                    .and_then(|id| related.companies.get(&id).map(|c| c.slug.clone()))
+            })
+            .or_else(|| stat.subject_country_code.clone())
+            .unwrap_or_default();
+        Self {
+            key: stat.key.clone(),
+            metric: related
+                .metrics
+                .get(&stat.metric_id)
+                .map_or_else(|| stat.metric_id.to_string(), |m| m.key.clone()),
+            subject_type: SubjectType::parse(&stat.subject_type).unwrap_or(SubjectType::Country),
+            subject,
+            scope_country: stat.scope_country_code.clone(),
+            value: stat.value,
+            value_low: stat.value_low,
+            value_high: stat.value_high,
+            unit: stat.unit.clone(),
+            period_start: stat.period_start,
+            period_end: stat.period_end,
+            method: Method::parse(&stat.method).unwrap_or(Method::Reported),
+            source: super::source_ref(related, stat.source_id),
+            note: crate::domain::lang::Localized::from_parts(
+                stat.note_en.clone(),
+                stat.note_ar.clone(),
+            ),
+        }
+    }
+}
+
+/// Validates `input` into the record it describes (`existing` when it changes one).
+pub async fn prepare<C: ConnectionTrait>(
+    db: &C,
+    input: StatisticInput,
+    existing: Option<&statistic::Model>,
+) -> Result<statistic::Model, WriteError> {
+    let mut checks = Checks::default();
+    if let Some(key) = &input.key {
+        checks.slug("key", key);
+        let taken = Entity::find().filter(Column::Key.eq(key)).one(db).await?;
+        if taken.is_some_and(|other| Some(other.id) != existing.map(|e| e.id)) {
+            return Err(WriteError::Conflict {
+                field: "key".into(),
+                message: format!("another statistic has the key `{key}`"),
+            });
+        }
+    }
+    match (input.value, input.value_low, input.value_high) {
+        (Some(value), None, None) if value.is_finite() => {}
+        (None, Some(low), Some(high)) if low.is_finite() && high.is_finite() => {
+            if low > high {
+                checks.fail("value_low", "cannot exceed value_high");
+            }
+        }
+        _ => checks.fail(
+            "value",
+            "give either `value`, or both `value_low` and `value_high`, as finite numbers",
+        ),
+    }
+    checks.line("unit", &input.unit);
+    if input.period_end.is_some_and(|end| end < input.period_start) {
+        checks.fail("period_end", "cannot be before period_start");
+    }
+    if let Some(note) = &input.note {
+        checks.localized("note", note, true);
+    }
+    let metric_id = writes::resolve::<metric::Entity, _>(
+        db,
+        &mut checks.errors,
+        "metric",
+        metric::Column::Key,
+        &input.metric,
+        "metric",
+    )
+    .await?;
+    let source_id = writes::resolve::<source::Entity, _>(
+        db,
+        &mut checks.errors,
+        "source",
+        source::Column::Key,
+        &input.source,
+        "source",
+    )
+    .await?;
+    let (mut model_id, mut company_id, mut country) = (None, None, None);
+    match input.subject_type {
+        SubjectType::Model => {
+            model_id = writes::resolve::<model::Entity, _>(
+                db,
+                &mut checks.errors,
+                "subject",
+                model::Column::Slug,
+                &input.subject,
+                "model",
+            )
+            .await?
+        }
+        SubjectType::Company => {
+            company_id = writes::resolve::<company::Entity, _>(
+                db,
+                &mut checks.errors,
+                "subject",
+                company::Column::Slug,
+                &input.subject,
+                "company",
+            )
+            .await?
+        }
+        SubjectType::Country => {
+            country = Some(
+                writes::check_country(db, &mut checks.errors, "subject", &input.subject).await?,
+            )
+        }
+    }
+    let scope = match &input.scope_country {
+        Some(code) => {
+            Some(writes::check_country(db, &mut checks.errors, "scope_country", code).await?)
+        }
+        None => None,
+    };
+    let now = super::revisions::now();
+    let model = statistic::Model {
+        id: existing.map_or_else(Uuid::now_v7, |e| e.id),
+        key: input.key,
+        metric_id: metric_id.unwrap_or_default(),
+        subject_type: input.subject_type.as_str().to_owned(),
+        subject_model_id: model_id,
+        subject_company_id: company_id,
+        subject_country_code: country,
+        scope_country_code: scope,
+        value: input.value,
+        value_low: input.value_low,
+        value_high: input.value_high,
+        unit: input.unit,
+        period_start: input.period_start,
+        period_end: input.period_end,
+        method: input.method.as_str().to_owned(),
+        source_id: source_id.unwrap_or_default(),
+        note_en: input.note.as_ref().map(|n| n.en.clone()),
+        note_ar: input.note.map(|n| n.ar),
+        version: existing.map_or(1, |e| e.version),
+        created_at: existing.map_or(now, |e| e.created_at),
+        updated_at: now,
+    };
+    Ok(checks.finish(model)?)
+}
+
+/// Who cites a statistic: one used as evidence cannot be deleted.
+pub const CITED_BY: &[(&str, &str, &str)] = &[("evidence", "statistic_id", "pieces of evidence")];

@@ -233,6 +233,38 @@ impl TestApp {
             .expect("the request failed")
     }
 
+    /// A request to `path` with `key` as its bearer token, if any.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let builder = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        match key {
+            Some(key) => builder.bearer_auth(key),
+            None => builder,
+        }
+    }
+
+    /// A new API key of `role`.
+    pub async fn key(&self, role: &str) -> String {
+        let role = mizan::domain::kinds::Role::parse(role).expect("a role");
+        mizan::services::keys::create(&self.db, "test", role)
+            .await
+            .expect("cannot create a key")
+            .1
+    }
+
+    /// The current ETag of the record at `path`.
+    pub async fn etag(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.headers()["etag"].to_str().unwrap().to_owned()
+    }
+
     /// `GET path`, asserting a 200, returning the JSON body.
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
         let response = self.get(path).await;

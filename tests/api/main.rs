@@ -14,3 +14,4 @@ mod lists;
 mod models;
 mod openapi;
 mod resources;
+mod writes;

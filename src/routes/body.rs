@@ -1,0 +1,90 @@
+//! Request bodies: JSON only, size-limited, parsed into typed input whose failures name
+//! the field.
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// A JSON request body (`application/json`, `application/merge-patch+json` or another
+/// `+json` type), read within the configured size limit.
+pub struct JsonBody(pub serde_json::Value);
+
+impl FromRequest for JsonBody {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| {
+                value
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase()
+            });
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            match content_type.as_deref() {
+                Some(kind)
+                    if kind == "application/json"
+                        || (kind.starts_with("application/") && kind.ends_with("+json")) => {}
+                Some(kind) => {
+                    return Err(ApiError::UnsupportedMediaType(format!(
+                        "the body must be JSON (application/json or application/merge-patch+json), not `{kind}`"
+                    ))
+                    .into());
+                }
+                None => {
+                    return Err(ApiError::UnsupportedMediaType(
+                        "the body must be JSON; send Content-Type: application/json".into(),
+                    )
+                    .into());
+                }
+            }
+            let bytes = bytes.await?;
+            if bytes.is_empty() {
+                return Err(
+                    ApiError::BadRequest("the body is empty; send a JSON object".into()).into(),
+                );
+            }
+            let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|err| {
+                ApiError::BadRequest(format!("the body is not valid JSON: {err}"))
+            })?;
+            Ok(Self(value))
+        })
+    }
+}
+
+/// Parses a JSON value into `T`; a missing, unknown or mistyped field is a 422 naming it.
+pub fn input<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    if !value.is_object() {
+        return Err(ApiError::invalid("(body)", "must be a JSON object"));
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let field = match path.as_str() {
+            "." | "" => "(body)".to_owned(),
+            path => path.to_owned(),
+        };
+        let message = err.into_inner().to_string();
+        // "unknown field `x`" and "missing field `x`" are about a field below the path.
+        let field = ["unknown field `", "missing field `"]
+            .iter()
+            .find_map(|prefix| {
+                message
+                    .strip_prefix(prefix)
+                    .and_then(|rest| rest.split('`').next())
+            })
+            .map_or(field.clone(), |name| match field.as_str() {
+                "(body)" => name.to_owned(),
+                parent => format!("{parent}.{name}"),
+            });
+        ApiError::Validation(vec![FieldError { field, message }])
+    })
+}

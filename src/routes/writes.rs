@@ -1,0 +1,533 @@
+//! HTTP for writes and versioned records: strong ETags, `If-None-Match` (304),
+//! `If-Match` (412, 428), `Idempotency-Key`, and the responses of creates.
+
+use std::future::Future;
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    domain::lang::{self, Lang},
+    error::ApiError,
+    services::{
+        idempotency::{self, Claimed, Stored},
+        keys::Principal,
+        writes::WriteError,
+    },
+};
+
+/// The strong ETag of a record's representation: its version, then a digest of the
+/// bytes, so it changes with the record and differs between languages.
+pub fn etag(version: i32, body: &[u8]) -> String {
+    let digest = hex::encode(Sha256::digest(body));
+    format!("\"{version}-{}\"", &digest[..16])
+}
+
+/// The version an entity tag names, if it is one of ours.
+fn version_in(tag: &str) -> Option<i32> {
+    tag.trim()
+        .strip_prefix('"')?
+        .split('-')
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn serialize<T: serde::Serialize>(lang: Option<Lang>, view: &T) -> Result<Vec<u8>, ApiError> {
+    lang::to_json_in(lang, view).map_err(|err| {
+        anyhow::Error::new(err)
+            .context("failed to serialize a response")
+            .into()
+    })
+}
+
+/// A record's 200 with its ETag, or a 304 when `If-None-Match` already names it.
+pub fn record<T: serde::Serialize>(
+    req: &HttpRequest,
+    lang: Option<Lang>,
+    version: i32,
+    view: &T,
+) -> Result<HttpResponse, ApiError> {
+    let body = serialize(lang, view)?;
+    let tag = etag(version, &body);
+    let mut response = match if_none_match(req, &tag) {
+        true => HttpResponse::NotModified(),
+        false => HttpResponse::Ok(),
+    };
+    response
+        .insert_header((header::ETAG, tag.as_str()))
+        .insert_header((header::VARY, "Accept-Language"))
+        .insert_header((header::CACHE_CONTROL, "no-cache"));
+    if let Some(lang) = lang {
+        response.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
+    }
+    Ok(match if_none_match(req, &tag) {
+        true => response.finish(),
+        false => response
+            .content_type(header::ContentType::json())
+            .body(body),
+    })
+}
+
+fn if_none_match(req: &HttpRequest, tag: &str) -> bool {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|candidate| candidate.trim().trim_start_matches("W/"))
+        .any(|candidate| candidate == "*" || candidate == tag)
+}
+
+/// Whether `If-Match` names the record's current `version` (or is `*`); 428 without it.
+pub fn if_match(req: &HttpRequest, version: i32) -> Result<bool, ApiError> {
+    let values: Vec<&str> = req
+        .headers()
+        .get_all(header::IF_MATCH)
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    if values.is_empty() {
+        return Err(ApiError::PreconditionRequired);
+    }
+    Ok(values
+        .iter()
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || (!tag.starts_with("W/") && version_in(tag) == Some(version))))
+}
+
+/// The 412 for a record now at `version`.
+pub fn precondition_failed<T: serde::Serialize>(
+    version: i32,
+    current: &T,
+) -> Result<ApiError, ApiError> {
+    Ok(ApiError::PreconditionFailed {
+        current: etag(version, &serialize(None, current)?),
+    })
+}
+
+/// A 201 with the new record, its ETag and its `Location`.
+pub fn created<T: serde::Serialize>(
+    version: i32,
+    view: &T,
+    location: String,
+) -> Result<Stored, ApiError> {
+    let body = serialize(None, view)?;
+    Ok(Stored {
+        status: 201,
+        etag: Some(etag(version, &body)),
+        body: String::from_utf8(body).unwrap_or_default(),
+        location: Some(location),
+    })
+}
+
+/// A 200 with a changed record and its ETag.
+pub fn changed<T: serde::Serialize>(version: i32, view: &T) -> Result<HttpResponse, ApiError> {
+    let body = serialize(None, view)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(version, &body)))
+        .content_type(header::ContentType::json())
+        .body(body))
+}
+
+fn respond(stored: Stored, replayed: bool) -> HttpResponse {
+    let mut response =
+        HttpResponse::build(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK));
+    response.content_type(header::ContentType::json());
+    if let Some(tag) = &stored.etag {
+        response.insert_header((header::ETAG, tag.as_str()));
+    }
+    if let Some(location) = &stored.location {
+        response.insert_header((header::LOCATION, location.as_str()));
+    }
+    if replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    response.body(stored.body)
+}
+
+/// Runs a create once per `Idempotency-Key`: a retry with the same key and body gets the
+/// first response; the same key with another body is a 422; while the first is still
+/// running, a 409.
+pub async fn idempotent<F, Fut>(
+    req: &HttpRequest,
+    db: &sea_orm::DatabaseConnection,
+    principal: &Principal,
+    body: &serde_json::Value,
+    create: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Stored, ApiError>>,
+{
+    let Some(key) = req.headers().get("idempotency-key") else {
+        return Ok(respond(create().await?, false));
+    };
+    let key = key
+        .to_str()
+        .ok()
+        .filter(|key| (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into())
+        })?;
+    let hash = hex::encode(Sha256::digest(body.to_string().as_bytes()));
+    let actor = principal.actor();
+    let request = idempotency::Request {
+        actor: &actor,
+        key,
+        method: req.method().as_str(),
+        path: req.path(),
+        hash: &hash,
+    };
+    match idempotency::claim(db, &request).await? {
+        Claimed::Replay(stored) => Ok(respond(stored, true)),
+        Claimed::InProgress => Err(ApiError::Conflict {
+            field: "Idempotency-Key".into(),
+            message: "a request with this Idempotency-Key is still being processed; retry shortly"
+                .into(),
+        }),
+        Claimed::Mismatch => Err(ApiError::invalid(
+            "Idempotency-Key",
+            "this key was already used for a different request; use a new key",
+        )),
+        Claimed::Fresh => match create().await {
+            Ok(stored) => {
+                idempotency::complete(db, &request, &stored).await?;
+                Ok(respond(stored, false))
+            }
+            Err(err) => {
+                idempotency::release(db, &request).await?;
+                Err(err)
+            }
+        },
+    }
+}
+
+impl From<WriteError> for ApiError {
+    fn from(err: WriteError) -> Self {
+        match err {
+            WriteError::Invalid(errors) => ApiError::Validation(errors),
+            WriteError::Conflict { field, message } => ApiError::Conflict { field, message },
+            WriteError::Stale => ApiError::PreconditionFailed {
+                current: "\"stale\"".into(),
+            },
+            WriteError::Db(err) => err.into(),
+        }
+    }
+}
+
+/// A resource that can be created, changed and deleted through the API.
+pub trait Editable {
+    /// Its table.
+    type Entity: sea_orm::EntityTrait<Model = Self::Model>;
+    /// A row.
+    type Model: sea_orm::ModelTrait<Entity = Self::Entity>
+        + sea_orm::IntoActiveModel<<Self::Entity as sea_orm::EntityTrait>::ActiveModel>
+        + Clone
+        + Send
+        + Sync;
+    /// A row with what its view needs.
+    type Loaded;
+    /// The request body of a create, and what a merge patch applies to.
+    type Input: serde::Serialize + serde::de::DeserializeOwned;
+    /// The response.
+    type View: serde::Serialize;
+
+    /// Plural, as in URLs and revisions (`companies`).
+    const RESOURCE: &'static str;
+    /// Singular, for messages (`company`).
+    const SINGULAR: &'static str;
+    /// The columns of other tables that cite a record: it cannot be deleted while they do.
+    const CITED_BY: &'static [(&'static str, &'static str, &'static str)];
+
+    /// Loads the record with this URL key.
+    fn load(
+        db: &sea_orm::DatabaseConnection,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<Self::Loaded>, sea_orm::DbErr>>;
+    /// The loaded row.
+    fn model(loaded: &Self::Loaded) -> &Self::Model;
+    /// Its claim parts, for claims.
+    fn children(_loaded: &Self::Loaded) -> Option<crate::services::claims::Children> {
+        None
+    }
+    /// The claim parts a revision's picture records, for claims.
+    fn children_of_picture(
+        _picture: &serde_json::Value,
+    ) -> Option<crate::services::claims::Children> {
+        None
+    }
+    /// Its URL key.
+    fn url_key(model: &Self::Model) -> String;
+    /// Its view.
+    fn view(loaded: Self::Loaded) -> Result<Self::View, ApiError>;
+    /// The input that would recreate it as it is.
+    fn input_of(loaded: &Self::Loaded) -> Self::Input;
+    /// Validates an input into a row (and claim parts), for a new or an existing record.
+    fn prepare(
+        db: &sea_orm::DatabaseConnection,
+        input: Self::Input,
+        existing: Option<&Self::Loaded>,
+    ) -> impl Future<Output = Result<(Self::Model, Option<crate::services::claims::Children>), WriteError>>;
+}
+
+fn version<R: Editable>(loaded: &R::Loaded) -> i32 {
+    crate::services::records::version_of::<R::Entity>(R::model(loaded))
+}
+
+async fn load<R: Editable>(
+    db: &sea_orm::DatabaseConnection,
+    key: &str,
+) -> Result<R::Loaded, ApiError> {
+    R::load(db, key).await?.ok_or_else(|| ApiError::NotFound {
+        resource: R::SINGULAR,
+        id: key.to_owned(),
+    })
+}
+
+/// `GET`: the record, with its ETag, or 304.
+pub async fn get<R: Editable>(
+    req: &HttpRequest,
+    db: &sea_orm::DatabaseConnection,
+    key: &str,
+    lang: Option<Lang>,
+) -> Result<HttpResponse, ApiError> {
+    let loaded = load::<R>(db, key).await?;
+    let version = version::<R>(&loaded);
+    record(req, lang, version, &R::view(loaded)?)
+}
+
+/// The error for a write that lost a race: 412 with the current ETag, or 404 when gone.
+async fn lost_race<R: Editable>(db: &sea_orm::DatabaseConnection, key: &str) -> ApiError {
+    let current = async {
+        let loaded = load::<R>(db, key).await?;
+        let version = version::<R>(&loaded);
+        precondition_failed(version, &R::view(loaded)?)
+    };
+    current.await.unwrap_or_else(|err| err)
+}
+
+async fn check_if_match<R: Editable>(
+    req: &HttpRequest,
+    loaded: &R::Loaded,
+    db: &sea_orm::DatabaseConnection,
+) -> Result<(), ApiError> {
+    match if_match(req, version::<R>(loaded))? {
+        true => Ok(()),
+        false => Err(lost_race::<R>(db, &R::url_key(R::model(loaded))).await),
+    }
+}
+
+/// `POST`: validates and creates the record, once per `Idempotency-Key`.
+pub async fn create<R: Editable>(
+    req: &HttpRequest,
+    db: &sea_orm::DatabaseConnection,
+    principal: &Principal,
+    body: serde_json::Value,
+) -> Result<HttpResponse, ApiError>
+where
+    <R::Entity as sea_orm::EntityTrait>::ActiveModel:
+        sea_orm::ActiveModelTrait<Entity = R::Entity> + Send,
+{
+    let parsed: R::Input = super::body::input(body.clone())?;
+    idempotent(req, db, principal, &body, || async {
+        let (model, children) = R::prepare(db, parsed, None).await?;
+        let key = R::url_key(&model);
+        crate::services::writes::create::<R::Entity>(
+            db,
+            R::RESOURCE,
+            model,
+            children.as_ref(),
+            &principal.actor(),
+        )
+        .await?;
+        let loaded = load::<R>(db, &key).await?;
+        let version = version::<R>(&loaded);
+        created(
+            version,
+            &R::view(loaded)?,
+            format!("/v1/{}/{key}", R::RESOURCE),
+        )
+    })
+    .await
+}
+
+/// `PATCH`: applies a JSON merge patch to the record's input, validates, and saves it if
+/// `If-Match` names the current version.
+pub async fn update<R: Editable>(
+    req: &HttpRequest,
+    db: &sea_orm::DatabaseConnection,
+    principal: &Principal,
+    key: &str,
+    patch: serde_json::Value,
+) -> Result<HttpResponse, ApiError>
+where
+    <R::Entity as sea_orm::EntityTrait>::ActiveModel:
+        sea_orm::ActiveModelTrait<Entity = R::Entity> + Send,
+{
+    edit::<R>(req, db, principal, key, true, |input| {
+        json_patch::merge(input, &patch);
+        Ok(())
+    })
+    .await
+}
+
+/// Changes the record's input with `change`, validates, and saves it. `If-Match` is
+/// required when `needs_if_match`, and checked whenever it is sent.
+pub async fn edit<R: Editable>(
+    req: &HttpRequest,
+    db: &sea_orm::DatabaseConnection,
+    principal: &Principal,
+    key: &str,
+    needs_if_match: bool,
+    change: impl FnOnce(&mut serde_json::Value) -> Result<(), ApiError>,
+) -> Result<HttpResponse, ApiError>
+where
+    <R::Entity as sea_orm::EntityTrait>::ActiveModel:
+        sea_orm::ActiveModelTrait<Entity = R::Entity> + Send,
+{
+    let before = load::<R>(db, key).await?;
+    if needs_if_match || req.headers().contains_key(header::IF_MATCH) {
+        check_if_match::<R>(req, &before, db).await?;
+    }
+    let mut input = serde_json::to_value(R::input_of(&before)).map_err(anyhow::Error::new)?;
+    change(&mut input)?;
+    let (after, children) = R::prepare(db, super::body::input(input)?, Some(&before)).await?;
+    let old_children = R::children(&before);
+    let pair = match (&old_children, &children) {
+        (Some(old), Some(new)) => Some((old, new)),
+        _ => None,
+    };
+    match crate::services::writes::update::<R::Entity>(
+        db,
+        R::RESOURCE,
+        R::model(&before),
+        pair,
+        after,
+        &principal.actor(),
+    )
+    .await
+    {
+        Ok(updated) => {
+            let loaded = load::<R>(db, &R::url_key(&updated)).await?;
+            let version = version::<R>(&loaded);
+            changed(version, &R::view(loaded)?)
+        }
+        Err(WriteError::Stale) => Err(lost_race::<R>(db, key).await),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `DELETE`: deletes the record if `If-Match` names the current version and nothing cites it.
+pub async fn delete<R: Editable>(
+    req: &HttpRequest,
+    db: &sea_orm::DatabaseConnection,
+    principal: &Principal,
+    key: &str,
+) -> Result<HttpResponse, ApiError> {
+    let before = load::<R>(db, key).await?;
+    check_if_match::<R>(req, &before, db).await?;
+    let id = crate::services::records::id_of::<R::Entity>(R::model(&before));
+    crate::services::writes::ensure_unreferenced(db, id.into(), R::CITED_BY).await?;
+    let children = R::children(&before);
+    match crate::services::writes::delete::<R::Entity>(
+        db,
+        R::RESOURCE,
+        R::model(&before),
+        children.as_ref(),
+        &principal.actor(),
+    )
+    .await
+    {
+        Ok(()) => Ok(HttpResponse::NoContent().finish()),
+        Err(WriteError::Stale) => Err(lost_race::<R>(db, key).await),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `POST …/revisions/{rev}/restore`: puts the record back as revision `rev` left it (as it
+/// was before, for a deletion), recreating it if it was deleted. Itself a new revision.
+/// `If-Match` is checked when sent.
+pub async fn restore<R: Editable>(
+    req: &HttpRequest,
+    db: &sea_orm::DatabaseConnection,
+    principal: &Principal,
+    key: &str,
+    revision_id: uuid::Uuid,
+) -> Result<HttpResponse, ApiError>
+where
+    <R::Entity as sea_orm::EntityTrait>::ActiveModel:
+        sea_orm::ActiveModelTrait<Entity = R::Entity> + sea_orm::TryIntoModel<R::Model> + Send,
+{
+    use crate::services::{records, revisions};
+    let not_found = || ApiError::NotFound {
+        resource: "revision",
+        id: revision_id.to_string(),
+    };
+    let current = R::load(db, key).await?;
+    let record_id = match &current {
+        Some(loaded) => records::id_of::<R::Entity>(R::model(loaded)),
+        None => revisions::record_id_by_key(db, R::RESOURCE, key)
+            .await?
+            .ok_or_else(|| ApiError::NotFound {
+                resource: R::SINGULAR,
+                id: key.to_owned(),
+            })?,
+    };
+    let revision = revisions::find(db, R::RESOURCE, revision_id)
+        .await?
+        .filter(|revision| revision.record_id == record_id)
+        .ok_or_else(not_found)?;
+    let picture = revision
+        .after
+        .as_ref()
+        .or(revision.before.as_ref())
+        .ok_or_else(not_found)?;
+    let restored =
+        revisions::from_picture::<R::Entity>(picture).ok_or_else(|| ApiError::Conflict {
+            field: "revision".into(),
+            message: "this revision was recorded under an older schema and cannot be restored"
+                .into(),
+        })?;
+    let children = R::children_of_picture(picture);
+    let actor = principal.actor();
+    let saved_key = R::url_key(&restored);
+    match current {
+        Some(before) => {
+            if req.headers().contains_key(header::IF_MATCH) {
+                check_if_match::<R>(req, &before, db).await?;
+            }
+            let old_children = R::children(&before);
+            let pair = match (&old_children, &children) {
+                (Some(old), Some(new)) => Some((old, new)),
+                _ => None,
+            };
+            match crate::services::writes::update::<R::Entity>(
+                db,
+                R::RESOURCE,
+                R::model(&before),
+                pair,
+                restored,
+                &actor,
+            )
+            .await
+            {
+                Ok(_) => {}
+                Err(WriteError::Stale) => return Err(lost_race::<R>(db, key).await),
+                Err(err) => return Err(err.into()),
+            }
+        }
+        None => {
+            crate::services::writes::create::<R::Entity>(
+                db,
+                R::RESOURCE,
+                restored,
+                children.as_ref(),
+                &actor,
+            )
+            .await?
+        }
+    }
+    let loaded = load::<R>(db, &saved_key).await?;
+    let version = version::<R>(&loaded);
+    changed(version, &R::view(loaded)?)
+}
