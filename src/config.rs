@@ -48,6 +48,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "how long a request waits for a database connection before answering 503",
     ),
     (
+        "MIZAN_MAX_BODY_BYTES",
+        "1048576",
+        "the largest request body accepted; larger ones get 413",
+    ),
+    (
         "MIZAN_SHUTDOWN_TIMEOUT_SECS",
         "30",
         "on SIGTERM or Ctrl-C, how long in-flight requests may take to finish",
@@ -96,6 +101,8 @@ pub struct Config {
     pub db_connect_timeout: Duration,
     /// How long in-flight requests may take to finish on shutdown.
     pub shutdown_timeout: Duration,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
 }
 
 impl Config {
@@ -124,6 +131,7 @@ impl Config {
                 vars.parsed("MIZAN_DB_CONNECT_TIMEOUT_MS", 5000)?,
             ),
             shutdown_timeout: Duration::from_secs(vars.parsed("MIZAN_SHUTDOWN_TIMEOUT_SECS", 30)?),
+            max_body_bytes: vars.parsed("MIZAN_MAX_BODY_BYTES", 1024 * 1024)?,
         }
         .checked()
     }

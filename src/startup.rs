@@ -106,6 +106,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
     let metrics = web::Data::new(HttpMetrics::new()?);
     let spec = openapi();
     let route_table = web::Data::new(RouteTable::from_openapi(&spec));
+    let max_body_bytes = config.max_body_bytes;
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -117,6 +118,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             .app_data(web::QueryConfig::default().error_handler(error::extractors::query))
             .app_data(web::PathConfig::default().error_handler(error::extractors::path))
             .app_data(web::JsonConfig::default().error_handler(error::extractors::json))
+            .app_data(web::PayloadConfig::new(max_body_bytes))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
             .route(
                 "/docs",

@@ -11,9 +11,7 @@ use uuid::Uuid;
 use super::{
     auth::Editor,
     body::JsonBody,
-    query::{
-        IdempotencyKey, IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
-    },
+    query::{IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
     statistics::Statistic,
     views::{CompanyRef, SourceRef, SubjectRef, find, localized},
     writes,
@@ -329,67 +327,16 @@ impl writes::Editable for Claims {
     }
 }
 
-/// Create a claim.
-///
-/// Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.
-#[utoipa::path(
-    tag = "claims",
-    request_body = ClaimInput,
-    security(("api_key" = [])),
-    params(IdempotencyKey),
-    responses((status = 201, description = "Created", body = Claim,
-        headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
-)]
-#[post("/claims")]
-pub async fn create_claim(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    body: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    writes::create::<Claims>(&req, &db, &editor.0, body.0).await
-}
-
-/// Change a claim.
-///
-/// A JSON merge patch (RFC 7396) of `ClaimInput`'s fields; `null` removes an optional
-/// field. Needs an `editor` key and `If-Match` with the current ETag.
-#[utoipa::path(
-    tag = "claims",
-    request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields of ClaimInput to change"),
-    security(("api_key" = [])),
-    params(("id" = String, Path, description = "The claim's id, or its dataset key"), IfMatch),
-    responses((status = 200, description = "Changed", body = Claim, headers(("ETag" = String, description = "The changed record's entity tag"))))
-)]
-#[patch("/claims/{id}")]
-pub async fn update_claim(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    id: web::Path<String>,
-    body: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    writes::update::<Claims>(&req, &db, &editor.0, &id, body.0).await
-}
-
-/// Delete a claim.
-///
-/// Its topics, subjects and evidence go with it; the revision keeps them. Needs an `editor` key and `If-Match`.
-#[utoipa::path(
-    tag = "claims",
-    security(("api_key" = [])),
-    params(("id" = String, Path, description = "The claim's id, or its dataset key"), IfMatch),
-    responses((status = 204, description = "Deleted"))
-)]
-#[delete("/claims/{id}")]
-pub async fn delete_claim(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    writes::delete::<Claims>(&req, &db, &editor.0, &id).await
-}
+crate::write_routes!(
+    Claims,
+    input: ClaimInput,
+    view: Claim,
+    tag: "claims",
+    create: (create_claim, "/claims", "Create a claim"),
+    update: (update_claim, "/claims/{id}", "Change a claim"),
+    delete: (delete_claim, "Delete a claim", "Its topics, subjects and evidence go with it; the revision keeps them. Needs an `editor` key and `If-Match`."),
+    key: ("id", "The claim's id, or its dataset key"),
+);
 
 /// Add a piece of evidence to a claim.
 ///

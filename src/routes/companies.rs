@@ -9,11 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    auth::Editor,
-    body::JsonBody,
-    query::{
-        IdempotencyKey, IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
-    },
+    query::{IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
     views::{CountryRef, SourceRef, find, localized},
     writes,
 };
@@ -205,65 +201,13 @@ pub async fn find_company(
     writes::get::<Companies>(&req, &db, &slug, query.lang).await
 }
 
-/// Create a company.
-///
-/// Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.
-#[utoipa::path(
-    tag = "companies",
-    request_body = CompanyInput,
-    security(("api_key" = [])),
-    params(IdempotencyKey),
-    responses((status = 201, description = "Created", body = Company,
-        headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
-)]
-#[post("/companies")]
-pub async fn create_company(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    body: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    writes::create::<Companies>(&req, &db, &editor.0, body.0).await
-}
-
-/// Change a company.
-///
-/// A JSON merge patch (RFC 7396) of `CompanyInput`'s fields; `null` removes an optional
-/// field. Needs an `editor` key and `If-Match` with the current ETag.
-#[utoipa::path(
-    tag = "companies",
-    request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields of CompanyInput to change"),
-    security(("api_key" = [])),
-    params(("slug" = String, Path, description = "The company's slug"), IfMatch),
-    responses((status = 200, description = "Changed", body = Company, headers(("ETag" = String, description = "The changed record's entity tag"))))
-)]
-#[patch("/companies/{slug}")]
-pub async fn update_company(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    slug: web::Path<String>,
-    body: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    writes::update::<Companies>(&req, &db, &editor.0, &slug, body.0).await
-}
-
-/// Delete a company.
-///
-/// Refused (409) while models, statistics or claims refer to it. Needs an `editor` key
-/// and `If-Match`.
-#[utoipa::path(
-    tag = "companies",
-    security(("api_key" = [])),
-    params(("slug" = String, Path, description = "The company's slug"), IfMatch),
-    responses((status = 204, description = "Deleted"))
-)]
-#[delete("/companies/{slug}")]
-pub async fn delete_company(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    writes::delete::<Companies>(&req, &db, &editor.0, &slug).await
-}
+crate::write_routes!(
+    Companies,
+    input: CompanyInput,
+    view: Company,
+    tag: "companies",
+    create: (create_company, "/companies", "Create a company"),
+    update: (update_company, "/companies/{slug}", "Change a company"),
+    delete: (delete_company, "Delete a company", "Refused (409) while models, statistics or claims refer to it. Needs an `editor` key and `If-Match`."),
+    key: ("slug", "The company's slug"),
+);

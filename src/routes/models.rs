@@ -11,11 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    auth::Editor,
-    body::JsonBody,
-    query::{
-        IdempotencyKey, IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
-    },
+    query::{IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
     views::{CompanyRef, CountryRef, ModelRef, SourceRef, find, localized},
     writes,
 };
@@ -323,64 +319,13 @@ impl writes::Editable for Models {
     }
 }
 
-/// Create a model.
-///
-/// Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.
-#[utoipa::path(
-    tag = "models",
-    request_body = ModelInput,
-    security(("api_key" = [])),
-    params(IdempotencyKey),
-    responses((status = 201, description = "Created", body = Model,
-        headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
-)]
-#[post("/models")]
-pub async fn create_model(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    body: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    writes::create::<Models>(&req, &db, &editor.0, body.0).await
-}
-
-/// Change a model.
-///
-/// A JSON merge patch (RFC 7396) of `ModelInput`'s fields; `null` removes an optional
-/// field. Needs an `editor` key and `If-Match` with the current ETag.
-#[utoipa::path(
-    tag = "models",
-    request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields of ModelInput to change"),
-    security(("api_key" = [])),
-    params(("slug" = String, Path, description = "The model's slug"), IfMatch),
-    responses((status = 200, description = "Changed", body = Model, headers(("ETag" = String, description = "The changed record's entity tag"))))
-)]
-#[patch("/models/{slug}")]
-pub async fn update_model(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    slug: web::Path<String>,
-    body: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    writes::update::<Models>(&req, &db, &editor.0, &slug, body.0).await
-}
-
-/// Delete a model.
-///
-/// Refused (409) while derived models, statistics or claims refer to it. Needs an `editor` key and `If-Match`.
-#[utoipa::path(
-    tag = "models",
-    security(("api_key" = [])),
-    params(("slug" = String, Path, description = "The model's slug"), IfMatch),
-    responses((status = 204, description = "Deleted"))
-)]
-#[delete("/models/{slug}")]
-pub async fn delete_model(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    writes::delete::<Models>(&req, &db, &editor.0, &slug).await
-}
+crate::write_routes!(
+    Models,
+    input: ModelInput,
+    view: Model,
+    tag: "models",
+    create: (create_model, "/models", "Create a model"),
+    update: (update_model, "/models/{slug}", "Change a model"),
+    delete: (delete_model, "Delete a model", "Refused (409) while derived models, statistics or claims refer to it. Needs an `editor` key and `If-Match`."),
+    key: ("slug", "The model's slug"),
+);

@@ -9,11 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    auth::Editor,
-    body::JsonBody,
-    query::{
-        IdempotencyKey, IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
-    },
+    query::{IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
     views::localized,
     writes,
 };
@@ -198,64 +194,13 @@ impl writes::Editable for Sources {
     }
 }
 
-/// Create a source.
-///
-/// Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.
-#[utoipa::path(
-    tag = "sources",
-    request_body = SourceInput,
-    security(("api_key" = [])),
-    params(IdempotencyKey),
-    responses((status = 201, description = "Created", body = Source,
-        headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
-)]
-#[post("/sources")]
-pub async fn create_source(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    body: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    writes::create::<Sources>(&req, &db, &editor.0, body.0).await
-}
-
-/// Change a source.
-///
-/// A JSON merge patch (RFC 7396) of `SourceInput`'s fields; `null` removes an optional
-/// field. Needs an `editor` key and `If-Match` with the current ETag.
-#[utoipa::path(
-    tag = "sources",
-    request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields of SourceInput to change"),
-    security(("api_key" = [])),
-    params(("id" = String, Path, description = "The source's id, or its dataset key"), IfMatch),
-    responses((status = 200, description = "Changed", body = Source, headers(("ETag" = String, description = "The changed record's entity tag"))))
-)]
-#[patch("/sources/{id}")]
-pub async fn update_source(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    id: web::Path<String>,
-    body: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    writes::update::<Sources>(&req, &db, &editor.0, &id, body.0).await
-}
-
-/// Delete a source.
-///
-/// Refused (409) while statistics, claims, evidence, models or companies cite it. Needs an `editor` key and `If-Match`.
-#[utoipa::path(
-    tag = "sources",
-    security(("api_key" = [])),
-    params(("id" = String, Path, description = "The source's id, or its dataset key"), IfMatch),
-    responses((status = 204, description = "Deleted"))
-)]
-#[delete("/sources/{id}")]
-pub async fn delete_source(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    writes::delete::<Sources>(&req, &db, &editor.0, &id).await
-}
+crate::write_routes!(
+    Sources,
+    input: SourceInput,
+    view: Source,
+    tag: "sources",
+    create: (create_source, "/sources", "Create a source"),
+    update: (update_source, "/sources/{id}", "Change a source"),
+    delete: (delete_source, "Delete a source", "Refused (409) while statistics, claims, evidence, models or companies cite it. Needs an `editor` key and `If-Match`."),
+    key: ("id", "The source's id, or its dataset key"),
+);

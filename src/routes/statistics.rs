@@ -9,11 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    auth::Editor,
-    body::JsonBody,
-    query::{
-        IdempotencyKey, IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
-    },
+    query::{IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
     views::{CountryRef, MetricRef, SourceRef, SubjectRef, find, localized},
     writes,
 };
@@ -266,64 +262,13 @@ impl writes::Editable for Statistics {
     }
 }
 
-/// Create a statistic.
-///
-/// Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.
-#[utoipa::path(
-    tag = "statistics",
-    request_body = StatisticInput,
-    security(("api_key" = [])),
-    params(IdempotencyKey),
-    responses((status = 201, description = "Created", body = Statistic,
-        headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
-)]
-#[post("/statistics")]
-pub async fn create_statistic(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    body: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    writes::create::<Statistics>(&req, &db, &editor.0, body.0).await
-}
-
-/// Change a statistic.
-///
-/// A JSON merge patch (RFC 7396) of `StatisticInput`'s fields; `null` removes an optional
-/// field. Needs an `editor` key and `If-Match` with the current ETag.
-#[utoipa::path(
-    tag = "statistics",
-    request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields of StatisticInput to change"),
-    security(("api_key" = [])),
-    params(("id" = String, Path, description = "The statistic's id, or its dataset key"), IfMatch),
-    responses((status = 200, description = "Changed", body = Statistic, headers(("ETag" = String, description = "The changed record's entity tag"))))
-)]
-#[patch("/statistics/{id}")]
-pub async fn update_statistic(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    id: web::Path<String>,
-    body: JsonBody,
-) -> Result<HttpResponse, ApiError> {
-    writes::update::<Statistics>(&req, &db, &editor.0, &id, body.0).await
-}
-
-/// Delete a statistic.
-///
-/// Refused (409) while a claim cites it as evidence. Needs an `editor` key and `If-Match`.
-#[utoipa::path(
-    tag = "statistics",
-    security(("api_key" = [])),
-    params(("id" = String, Path, description = "The statistic's id, or its dataset key"), IfMatch),
-    responses((status = 204, description = "Deleted"))
-)]
-#[delete("/statistics/{id}")]
-pub async fn delete_statistic(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    editor: Editor,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    writes::delete::<Statistics>(&req, &db, &editor.0, &id).await
-}
+crate::write_routes!(
+    Statistics,
+    input: StatisticInput,
+    view: Statistic,
+    tag: "statistics",
+    create: (create_statistic, "/statistics", "Create a statistic"),
+    update: (update_statistic, "/statistics/{id}", "Change a statistic"),
+    delete: (delete_statistic, "Delete a statistic", "Refused (409) while a claim cites it as evidence. Needs an `editor` key and `If-Match`."),
+    key: ("id", "The statistic's id, or its dataset key"),
+);

@@ -270,6 +270,17 @@ pub trait Editable {
     ) -> impl Future<Output = Result<(Self::Model, Option<crate::services::claims::Children>), WriteError>>;
 }
 
+/// A claim's parts before and after a change, when there are both.
+fn pair<'a>(
+    old: &'a Option<crate::services::claims::Children>,
+    new: &'a Option<crate::services::claims::Children>,
+) -> Option<(
+    &'a crate::services::claims::Children,
+    &'a crate::services::claims::Children,
+)> {
+    old.as_ref().zip(new.as_ref())
+}
+
 fn version<R: Editable>(loaded: &R::Loaded) -> i32 {
     crate::services::records::version_of::<R::Entity>(R::model(loaded))
 }
@@ -393,10 +404,7 @@ where
     change(&mut input)?;
     let (after, children) = R::prepare(db, super::body::input(input)?, Some(&before)).await?;
     let old_children = R::children(&before);
-    let pair = match (&old_children, &children) {
-        (Some(old), Some(new)) => Some((old, new)),
-        _ => None,
-    };
+    let pair = pair(&old_children, &children);
     match crate::services::writes::update::<R::Entity>(
         db,
         R::RESOURCE,
@@ -497,10 +505,7 @@ where
                 check_if_match::<R>(req, &before, db).await?;
             }
             let old_children = R::children(&before);
-            let pair = match (&old_children, &children) {
-                (Some(old), Some(new)) => Some((old, new)),
-                _ => None,
-            };
+            let pair = pair(&old_children, &children);
             match crate::services::writes::update::<R::Entity>(
                 db,
                 R::RESOURCE,
@@ -530,4 +535,79 @@ where
     let loaded = load::<R>(db, &saved_key).await?;
     let version = version::<R>(&loaded);
     changed(version, &R::view(loaded)?)
+}
+
+/// Declares a resource's `POST`, `PATCH` and `DELETE` handlers, documented for OpenAPI.
+/// The caller imports actix-web's `post`, `patch` and `delete` attributes, which utoipa
+/// recognizes only by those names.
+#[macro_export]
+macro_rules! write_routes {
+    (
+        $resource:ty, input: $input:ty, view: $view:ty, tag: $tag:literal,
+        create: ($create:ident, $create_path:literal, $create_summary:literal),
+        update: ($update:ident, $item_path:literal, $update_summary:literal),
+        delete: ($delete:ident, $delete_summary:literal, $delete_note:literal),
+        key: ($param:literal, $key_description:literal) $(,)?
+    ) => {
+        /// Creates a record.
+        #[utoipa::path(
+            tag = $tag,
+            summary = $create_summary,
+            description = "Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.",
+            request_body = $input,
+            security(("api_key" = [])),
+            params($crate::routes::query::IdempotencyKey),
+            responses((status = 201, description = "Created", body = $view,
+                headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
+        )]
+        #[post($create_path)]
+        pub async fn $create(
+            req: actix_web::HttpRequest,
+            db: actix_web::web::Data<sea_orm::DatabaseConnection>,
+            editor: $crate::routes::auth::Editor,
+            body: $crate::routes::body::JsonBody,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            $crate::routes::writes::create::<$resource>(&req, &db, &editor.0, body.0).await
+        }
+
+        /// Changes a record with a JSON merge patch.
+        #[utoipa::path(
+            tag = $tag,
+            summary = $update_summary,
+            description = "A JSON merge patch (RFC 7396) of the create body's fields; `null` removes an optional field. Needs an `editor` key and `If-Match` with the current ETag.",
+            request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields to change"),
+            security(("api_key" = [])),
+            params(($param = String, Path, description = $key_description), $crate::routes::query::IfMatch),
+            responses((status = 200, description = "Changed", body = $view, headers(("ETag" = String, description = "The changed record's entity tag"))))
+        )]
+        #[patch($item_path)]
+        pub async fn $update(
+            req: actix_web::HttpRequest,
+            db: actix_web::web::Data<sea_orm::DatabaseConnection>,
+            editor: $crate::routes::auth::Editor,
+            key: actix_web::web::Path<String>,
+            body: $crate::routes::body::JsonBody,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            $crate::routes::writes::update::<$resource>(&req, &db, &editor.0, &key, body.0).await
+        }
+
+        /// Deletes a record.
+        #[utoipa::path(
+            tag = $tag,
+            summary = $delete_summary,
+            description = $delete_note,
+            security(("api_key" = [])),
+            params(($param = String, Path, description = $key_description), $crate::routes::query::IfMatch),
+            responses((status = 204, description = "Deleted"))
+        )]
+        #[delete($item_path)]
+        pub async fn $delete(
+            req: actix_web::HttpRequest,
+            db: actix_web::web::Data<sea_orm::DatabaseConnection>,
+            editor: $crate::routes::auth::Editor,
+            key: actix_web::web::Path<String>,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            $crate::routes::writes::delete::<$resource>(&req, &db, &editor.0, &key).await
+        }
+    };
 }

@@ -690,13 +690,15 @@ pub async fn prepare<C: ConnectionTrait>(
     let mut checks = Checks::default();
     if let Some(key) = &input.key {
         checks.slug("key", key);
-        let taken = Entity::find().filter(Column::Key.eq(key)).one(db).await?;
-        if taken.is_some_and(|other| Some(other.id) != existing.map(|e| e.id)) {
-            return Err(WriteError::Conflict {
-                field: "key".into(),
-                message: format!("another claim has the key `{key}`"),
-            });
-        }
+        writes::ensure_unique::<Entity, _>(
+            db,
+            Column::Key,
+            key,
+            existing.map(|e| e.id),
+            "key",
+            "claim",
+        )
+        .await?;
     }
     checks.localized("text", &input.text, true);
     checks.language("original.language", &input.original.language);

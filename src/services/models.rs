@@ -410,16 +410,15 @@ pub async fn prepare<C: ConnectionTrait>(
             }
         }
     }
-    let taken = Entity::find()
-        .filter(Column::Slug.eq(&input.slug))
-        .one(db)
-        .await?;
-    if taken.is_some_and(|other| Some(other.id) != existing.map(|e| e.id)) {
-        return Err(WriteError::Conflict {
-            field: "slug".into(),
-            message: format!("another model has the slug `{}`", input.slug),
-        });
-    }
+    writes::ensure_unique::<Entity, _>(
+        db,
+        Column::Slug,
+        &input.slug,
+        existing.map(|e| e.id),
+        "slug",
+        "model",
+    )
+    .await?;
     let now = super::revisions::now();
     let model = model::Model {
         id: existing.map_or_else(Uuid::now_v7, |e| e.id),

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
 };
-use super::writes::WriteError;
+use super::writes::{self, WriteError};
 use crate::domain::{kinds::SourceKind, validate::Checks};
 
 /// How the sources list sorts and counts.
@@ -163,13 +163,15 @@ pub async fn prepare<C: ConnectionTrait>(
     let mut checks = Checks::default();
     if let Some(key) = &input.key {
         checks.slug("key", key);
-        let taken = Entity::find().filter(Column::Key.eq(key)).one(db).await?;
-        if taken.is_some_and(|other| Some(other.id) != existing.map(|e| e.id)) {
-            return Err(WriteError::Conflict {
-                field: "key".into(),
-                message: format!("another source has the key `{key}`"),
-            });
-        }
+        writes::ensure_unique::<Entity, _>(
+            db,
+            Column::Key,
+            key,
+            existing.map(|e| e.id),
+            "key",
+            "source",
+        )
+        .await?;
     }
     checks.text("title", &input.title);
     checks.line("publisher", &input.publisher);

@@ -246,3 +246,28 @@ pub async fn check_country<C: ConnectionTrait>(
     }
     Ok(code)
 }
+
+/// Refuses `value` for `column` when another record of `E` than `existing` holds it.
+pub async fn ensure_unique<E, C>(
+    db: &C,
+    column: E::Column,
+    value: &str,
+    existing: Option<Uuid>,
+    field: &str,
+    what: &str,
+) -> Result<(), WriteError>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E>,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let holder = E::find().filter(column.eq(value)).one(db).await?;
+    match holder.map(|model| records::id_of::<E>(&model)) {
+        Some(id) if Some(id) != existing => Err(WriteError::Conflict {
+            field: field.to_owned(),
+            message: format!("another {what} has the {field} `{value}`"),
+        }),
+        _ => Ok(()),
+    }
+}

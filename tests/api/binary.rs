@@ -156,3 +156,66 @@ fn the_openapi_command_prints_the_document() {
         serde_json::to_value(mizan::startup::openapi()).unwrap()
     );
 }
+
+#[tokio::test]
+async fn the_keys_commands_create_list_and_revoke_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("k.sqlite").display()
+    );
+    let run = |args: &[&str]| {
+        let output = Command::new(BINARY)
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let created = run(&["keys", "create", "--name", "data desk", "--role", "admin"]);
+    let field = |name: &str| {
+        created
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map(|value| value.trim().to_owned())
+            .unwrap_or_else(|| panic!("no {name} in {created}"))
+    };
+    let (id, key) = (field("id:"), field("key:"));
+
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let principal = mizan::services::keys::authenticate(&db, &key)
+        .await
+        .unwrap()
+        .expect("the printed key works");
+    assert_eq!(principal.key_id.to_string(), id);
+    assert_eq!(principal.role, mizan::domain::kinds::Role::Admin);
+
+    let listed = run(&["keys", "list"]);
+    assert!(
+        listed.contains(&id) && listed.contains("active") && listed.contains("data desk"),
+        "{listed}"
+    );
+    assert!(!listed.contains(&key), "the key itself is never listed");
+
+    run(&["keys", "revoke", &id]);
+    assert!(run(&["keys", "list"]).contains("revoked"));
+    assert!(
+        mizan::services::keys::authenticate(&db, &key)
+            .await
+            .unwrap()
+            .is_none(),
+        "a revoked key stops working"
+    );
+
+    let bad = Command::new(BINARY)
+        .args(["keys", "create", "--name", "x", "--role", "owner"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+}

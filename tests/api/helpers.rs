@@ -170,6 +170,7 @@ pub fn test_config(database_url: &str) -> Config {
         db_max_connections: 5,
         db_connect_timeout: Duration::from_secs(2),
         shutdown_timeout: Duration::from_secs(1),
+        max_body_bytes: 1024 * 1024,
     }
 }
 

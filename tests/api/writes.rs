@@ -327,13 +327,18 @@ async fn bad_bodies_are_refused_naming_the_field_and_change_nothing(backend: Bac
     )
     .await;
     assert_problem(
-        raw("application/json", vec![b' '; 2 * 1024 * 1024])
+        raw("application/json", vec![b' '; 1024 * 1024 + 1])
             .send()
             .await
             .unwrap(),
         413,
     )
     .await;
+    // Just under the limit is read, and judged on its content.
+    let mut padded = br#"{"slug": "Bad Slug""#.to_vec();
+    padded.extend(vec![b' '; 1000 * 1024]);
+    padded.push(b'}');
+    assert_problem(raw("application/json", padded).send().await.unwrap(), 422).await;
 
     assert_eq!(
         entity::revision::Entity::find()
