@@ -48,6 +48,21 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "how long a request waits for a database connection before answering 503",
     ),
     (
+        "MIZAN_PUBLIC_URL",
+        "http://127.0.0.1:8080",
+        "the service's public base URL, for absolute links in ClaimReview and cards",
+    ),
+    (
+        "MIZAN_PUBLISHER_NAME",
+        "Mizan",
+        "the organization named as the author of published fact-checks (ClaimReview)",
+    ),
+    (
+        "MIZAN_PUBLISHER_URL",
+        "the public URL",
+        "the publishing organization's website (ClaimReview author URL)",
+    ),
+    (
         "MIZAN_MAX_BODY_BYTES",
         "1048576",
         "the largest request body accepted; larger ones get 413",
@@ -103,6 +118,19 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Who publishes the fact-checks, and where the service is reached.
+    pub publisher: Publisher,
+}
+
+/// Who publishes the fact-checks, and where the service is reached.
+#[derive(Clone, Debug)]
+pub struct Publisher {
+    /// The organization's name.
+    pub name: String,
+    /// The organization's website.
+    pub url: String,
+    /// The service's public base URL, without a trailing slash.
+    pub public_url: String,
 }
 
 impl Config {
@@ -132,6 +160,22 @@ impl Config {
             ),
             shutdown_timeout: Duration::from_secs(vars.parsed("MIZAN_SHUTDOWN_TIMEOUT_SECS", 30)?),
             max_body_bytes: vars.parsed("MIZAN_MAX_BODY_BYTES", 1024 * 1024)?,
+            publisher: {
+                let public_url = vars
+                    .get("MIZAN_PUBLIC_URL")
+                    .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned())
+                    .trim_end_matches('/')
+                    .to_owned();
+                Publisher {
+                    name: vars
+                        .get("MIZAN_PUBLISHER_NAME")
+                        .unwrap_or_else(|| "Mizan".to_owned()),
+                    url: vars
+                        .get("MIZAN_PUBLISHER_URL")
+                        .unwrap_or_else(|| public_url.clone()),
+                    public_url,
+                }
+            },
         }
         .checked()
     }
@@ -145,6 +189,16 @@ impl Config {
                 "DATABASE_URL: expected a postgres:// or sqlite: URL, got `{}`",
                 redact_url(&self.database_url)
             ));
+        }
+        for (name, url) in [
+            ("MIZAN_PUBLIC_URL", &self.publisher.public_url),
+            ("MIZAN_PUBLISHER_URL", &self.publisher.url),
+        ] {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(anyhow!(
+                    "{name}: expected an http:// or https:// URL, got `{url}`"
+                ));
+            }
         }
         if self.db_max_connections == 0 {
             return Err(anyhow!("MIZAN_DB_MAX_CONNECTIONS: must be at least 1"));

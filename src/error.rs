@@ -104,6 +104,11 @@ pub enum ApiError {
     /// 428: a change that needs `If-Match` came without it.
     #[error("this change needs an If-Match header with the record's current ETag")]
     PreconditionRequired,
+    /// 404: a claim whose verdict cannot be published as a ClaimReview.
+    #[error(
+        "this claim's verdict is `{0}`: only supported, partly supported, disputed, unsupported and false claims have a ClaimReview"
+    )]
+    NoReview(String),
     /// 503: the database cannot be reached right now.
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
@@ -161,7 +166,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) | Self::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
-            Self::NotFound { .. } | Self::NoRoute(_) => StatusCode::NOT_FOUND,
+            Self::NotFound { .. } | Self::NoRoute(_) | Self::NoReview(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,

@@ -107,6 +107,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
     let spec = openapi();
     let route_table = web::Data::new(RouteTable::from_openapi(&spec));
     let max_body_bytes = config.max_body_bytes;
+    let publisher = web::Data::new(config.publisher.clone());
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -115,6 +116,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
         app.app_data(db.clone())
             .app_data(metrics.clone())
             .app_data(route_table.clone())
+            .app_data(publisher.clone())
             .app_data(web::QueryConfig::default().error_handler(error::extractors::query))
             .app_data(web::PathConfig::default().error_handler(error::extractors::path))
             .app_data(web::JsonConfig::default().error_handler(error::extractors::json))
@@ -183,6 +185,14 @@ fn routes(config: &mut ServiceConfig) {
                 .service(routes::claims::delete_claim_evidence)
                 .service(routes::claims::create_claim_subject)
                 .service(routes::claims::delete_claim_subject)
+                .service(routes::factchecks::list_claim_verdicts)
+                .service(routes::factchecks::find_claim_review)
+                .service(routes::factchecks::find_claim_card)
+                .service(routes::factchecks::list_claim_reviews)
+                .service(routes::factchecks::list_statistic_claims)
+                .service(routes::factchecks::list_model_claims)
+                .service(routes::factchecks::list_company_claims)
+                .service(routes::factchecks::list_country_claims)
                 .service(routes::revisions::list_revisions)
                 .service(routes::revisions::list_company_revisions)
                 .service(routes::revisions::restore_company_revision)
@@ -225,6 +235,7 @@ An unknown or repeated parameter is a 400.\n\n\
         (name = "metrics", description = "What statistics measure"),
         (name = "statistics", description = "Adoption and market figures"),
         (name = "claims", description = "Claims about the AI race, weighed against evidence"),
+        (name = "fact-checks", description = "Verdict histories, the claims that bear on a record, ClaimReview JSON-LD and embeddable cards"),
         (name = "revisions", description = "Who changed what and when; restoring a record as a revision left it"),
         (name = "keys", description = "API keys (admin only)"),
         (name = "health", description = "Liveness, readiness and Prometheus metrics"),

@@ -81,9 +81,44 @@ string_enum! {
 }
 
 impl Verdict {
-    /// Whether this verdict must carry a summary and at least one piece of evidence.
+    /// Whether this verdict must carry a summary and at least one piece of evidence (and
+    /// so can be published as a ClaimReview).
     pub fn needs_evidence(self) -> bool {
         !matches!(self, Self::Unreviewed | Self::Opinion)
+    }
+
+    /// The verdict's label for readers.
+    pub fn label(self, lang: crate::domain::lang::Lang) -> &'static str {
+        use crate::domain::lang::Lang::{Ar, En};
+        match (self, lang) {
+            (Self::Unreviewed, En) => "Not yet reviewed",
+            (Self::Unreviewed, Ar) => "لم يُراجَع بعد",
+            (Self::Supported, En) => "Supported",
+            (Self::Supported, Ar) => "صحيح",
+            (Self::PartlySupported, En) => "Partly supported",
+            (Self::PartlySupported, Ar) => "صحيح جزئيًا",
+            (Self::Disputed, En) => "Disputed",
+            (Self::Disputed, Ar) => "محل خلاف",
+            (Self::Unsupported, En) => "Unsupported",
+            (Self::Unsupported, Ar) => "بلا دليل",
+            (Self::False, En) => "False",
+            (Self::False, Ar) => "خاطئ",
+            (Self::Opinion, En) => "Opinion",
+            (Self::Opinion, Ar) => "رأي",
+        }
+    }
+
+    /// The ClaimReview rating, from 1 (false) to 5 (supported); `None` when the verdict
+    /// is not a rating of truth.
+    pub fn rating(self) -> Option<u8> {
+        match self {
+            Self::False => Some(1),
+            Self::Unsupported => Some(2),
+            Self::Disputed => Some(3),
+            Self::PartlySupported => Some(4),
+            Self::Supported => Some(5),
+            Self::Unreviewed | Self::Opinion => None,
+        }
     }
 }
 

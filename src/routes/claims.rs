@@ -113,7 +113,8 @@ pub struct Claim {
 }
 
 impl Claim {
-    fn build(claim: claim::Model, parts: &mut claims::Parts) -> Result<Self, ApiError> {
+    /// The view of `claim`, taking its parts out of `parts`.
+    pub fn build(claim: claim::Model, parts: &mut claims::Parts) -> Result<Self, ApiError> {
         let related = &parts.related;
         let source = find(
             related.sources.get(&claim.source_id),
@@ -247,6 +248,7 @@ pub async fn list_claims(
         claimant: parse::key("claimant", filters.claimant)?,
         stated_after: parse::date("stated_after", filters.stated_after)?,
         stated_before: parse::date("stated_before", filters.stated_before)?,
+        ..Default::default()
     };
     let (rows, mut parts) = claims::list(db.get_ref(), filter, &page).await?;
     super::page(&req, query.lang, rows, |row| Claim::build(row, &mut parts))

@@ -6,6 +6,7 @@ pub mod body;
 pub mod claims;
 pub mod companies;
 pub mod countries;
+pub mod factchecks;
 pub mod fallback;
 pub mod health;
 pub mod keys;
@@ -62,7 +63,7 @@ pub fn page<M, T: Serialize + utoipa::ToSchema>(
 }
 
 /// The request's own path and query with `cursor` set to `cursor`.
-fn next_page_url(req: &HttpRequest, cursor: &str) -> String {
+pub fn next_page_url(req: &HttpRequest, cursor: &str) -> String {
     let mut pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
     pairs.retain(|(name, _)| name != "cursor");

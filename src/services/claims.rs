@@ -87,6 +87,12 @@ pub struct Filter {
     pub stated_after: Option<NaiveDate>,
     /// Only stated on or before this day.
     pub stated_before: Option<NaiveDate>,
+    /// Only those whose `subject` is of this type.
+    pub subject_type: Option<SubjectType>,
+    /// Only those with this statistic among their evidence.
+    pub statistic: Option<Uuid>,
+    /// Only those whose verdict can be published as a ClaimReview.
+    pub reviewed: bool,
 }
 
 /// What belongs to each claim of a page: topics, subjects and evidence, by claim id.
@@ -125,22 +131,25 @@ pub async fn list<C: ConnectionTrait>(
         );
     }
     if let Some(subject) = filter.subject {
-        let matches = Condition::any()
-            .add(
-                claim_subject::Column::ModelId.in_subquery(super::id_where::<model::Entity>(
-                    model::Column::Id,
-                    model::Column::Slug,
-                    &subject,
-                )),
-            )
-            .add(
-                claim_subject::Column::CompanyId.in_subquery(super::id_where::<company::Entity>(
-                    company::Column::Id,
-                    company::Column::Slug,
-                    &subject,
-                )),
-            )
-            .add(claim_subject::Column::CountryCode.eq(super::normalize_code(&subject)));
+        let by_model = claim_subject::Column::ModelId.in_subquery(
+            super::id_where::<model::Entity>(model::Column::Id, model::Column::Slug, &subject),
+        );
+        let by_company =
+            claim_subject::Column::CompanyId.in_subquery(super::id_where::<company::Entity>(
+                company::Column::Id,
+                company::Column::Slug,
+                &subject,
+            ));
+        let by_country = claim_subject::Column::CountryCode.eq(super::normalize_code(&subject));
+        let matches = match filter.subject_type {
+            Some(SubjectType::Model) => Condition::all().add(by_model),
+            Some(SubjectType::Company) => Condition::all().add(by_company),
+            Some(SubjectType::Country) => Condition::all().add(by_country),
+            None => Condition::any()
+                .add(by_model)
+                .add(by_company)
+                .add(by_country),
+        };
         select = select.filter(
             Column::Id.in_subquery(
                 Query::select()
@@ -169,6 +178,25 @@ pub async fn list<C: ConnectionTrait>(
                     )),
                 ),
         );
+    }
+    if let Some(statistic) = filter.statistic {
+        select = select.filter(
+            Column::Id.in_subquery(
+                Query::select()
+                    .column(evidence::Column::ClaimId)
+                    .from(evidence::Entity)
+                    .and_where(evidence::Column::StatisticId.eq(statistic))
+                    .to_owned(),
+            ),
+        );
+    }
+    if filter.reviewed {
+        let reviewed: Vec<&str> = Verdict::ALL
+            .iter()
+            .filter(|v| v.needs_evidence())
+            .map(|v| v.as_str())
+            .collect();
+        select = select.filter(Column::Verdict.is_in(reviewed));
     }
     if let Some(day) = filter.stated_after {
         select = select.filter(Column::StatedOn.gte(day));
@@ -710,7 +738,7 @@ pub async fn prepare<C: ConnectionTrait>(
     if let Some(summary) = &input.verdict_summary {
         checks.localized("verdict_summary", summary, true);
     }
-    if input.verdict != Verdict::Unreviewed && input.verdict_summary.is_none() {
+    if input.verdict.needs_evidence() && input.verdict_summary.is_none() {
         checks.fail(
             "verdict_summary",
             format!(
@@ -891,3 +919,59 @@ pub async fn prepare<C: ConnectionTrait>(
 
 /// Nothing cites a claim: its topics, subjects and evidence are its own parts and go with it.
 pub const CITED_BY: &[(&str, &str, &str)] = &[];
+
+/// A claim's verdict as it stood after one change.
+#[derive(Clone, Debug)]
+pub struct VerdictChange {
+    /// The revision that set it.
+    pub revision_id: Uuid,
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Who: an API key's id, or `dataset`.
+    pub actor: String,
+    /// The verdict.
+    pub verdict: String,
+    /// Its summary at the time.
+    pub summary: Option<crate::domain::lang::Localized>,
+}
+
+/// The history of a claim's verdict, newest first: one entry for each revision that set
+/// a verdict or changed its summary.
+pub async fn verdicts<C: ConnectionTrait>(
+    db: &C,
+    claim_id: Uuid,
+) -> Result<Vec<VerdictChange>, DbErr> {
+    use entity::revision;
+    let revisions = revision::Entity::find()
+        .filter(revision::Column::Resource.eq("claims"))
+        .filter(revision::Column::RecordId.eq(claim_id))
+        .order_by_asc(revision::Column::Id)
+        .all(db)
+        .await?;
+    let mut changes: Vec<VerdictChange> = Vec::new();
+    for revision in revisions {
+        let Some(after) = &revision.after else {
+            continue;
+        };
+        let text = |field: &str| after.get(field).and_then(Value::as_str).map(str::to_owned);
+        let verdict = text("verdict").unwrap_or_default();
+        let summary = crate::domain::lang::Localized::from_parts(
+            text("verdict_summary_en"),
+            text("verdict_summary_ar"),
+        );
+        let same = changes
+            .last()
+            .is_some_and(|last| last.verdict == verdict && last.summary == summary);
+        if !same {
+            changes.push(VerdictChange {
+                revision_id: revision.id,
+                at: revision.at,
+                actor: revision.actor,
+                verdict,
+                summary,
+            });
+        }
+    }
+    changes.reverse();
+    Ok(changes)
+}

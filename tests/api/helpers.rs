@@ -171,6 +171,11 @@ pub fn test_config(database_url: &str) -> Config {
         db_connect_timeout: Duration::from_secs(2),
         shutdown_timeout: Duration::from_secs(1),
         max_body_bytes: 1024 * 1024,
+        publisher: mizan::config::Publisher {
+            name: "Mizan Test Desk".to_owned(),
+            url: "https://desk.example.org".to_owned(),
+            public_url: "https://api.example.org".to_owned(),
+        },
     }
 }
 

@@ -8,6 +8,7 @@ mod claims;
 mod dataset;
 mod docs;
 mod errors;
+mod factchecks;
 mod health;
 mod language;
 mod lists;
