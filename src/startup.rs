@@ -185,6 +185,7 @@ fn routes(config: &mut ServiceConfig) {
                 .service(routes::claims::delete_claim_evidence)
                 .service(routes::claims::create_claim_subject)
                 .service(routes::claims::delete_claim_subject)
+                .service(routes::search::search_records)
                 .service(routes::factchecks::list_claim_verdicts)
                 .service(routes::factchecks::find_claim_review)
                 .service(routes::factchecks::find_claim_card)
@@ -235,6 +236,7 @@ An unknown or repeated parameter is a 400.\n\n\
         (name = "metrics", description = "What statistics measure"),
         (name = "statistics", description = "Adoption and market figures"),
         (name = "claims", description = "Claims about the AI race, weighed against evidence"),
+        (name = "search", description = "Full-text search in Arabic and English"),
         (name = "fact-checks", description = "Verdict histories, the claims that bear on a record, ClaimReview JSON-LD and embeddable cards"),
         (name = "revisions", description = "Who changed what and when; restoring a record as a revision left it"),
         (name = "keys", description = "API keys (admin only)"),

@@ -28,6 +28,10 @@ pub struct Model {
     pub verdict_summary_en: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub verdict_summary_ar: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub search_title: String,
+    #[sea_orm(column_type = "Text")]
+    pub search_body: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

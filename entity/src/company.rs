@@ -23,6 +23,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description_ar: String,
     pub source_id: Option<Uuid>,
+    #[sea_orm(column_type = "Text")]
+    pub search_title: String,
+    #[sea_orm(column_type = "Text")]
+    pub search_body: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

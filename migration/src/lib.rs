@@ -6,6 +6,7 @@ mod m20251129_000001_create_reference_tables;
 mod m20251129_000002_create_statistics_and_claims;
 mod m20251129_000003_create_revisions;
 mod m20251129_000004_create_api_keys_and_idempotency_keys;
+mod m20251129_000005_add_search;
 
 /// Every migration, in the order it runs.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251129_000002_create_statistics_and_claims::Migration),
             Box::new(m20251129_000003_create_revisions::Migration),
             Box::new(m20251129_000004_create_api_keys_and_idempotency_keys::Migration),
+            Box::new(m20251129_000005_add_search::Migration),
         ]
     }
 }

@@ -4,4 +4,5 @@ pub mod api_key;
 pub mod cursor;
 pub mod kinds;
 pub mod lang;
+pub mod search_text;
 pub mod validate;

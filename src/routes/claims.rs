@@ -201,6 +201,8 @@ fn evidence_view(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListClaimsParams {
+    /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    q: Option<String>,
     /// The verdict.
     #[param(value_type = Option<Verdict>)]
     verdict: Option<String>,
@@ -237,6 +239,7 @@ pub async fn list_claims(
     let page = PageRequest::parse(&claims::LIST, &query.page)?;
     let filters = query.filters;
     let filter = claims::Filter {
+        q: super::search::query(filters.q)?,
         verdict: parse::one_of(
             "verdict",
             filters.verdict,

@@ -97,6 +97,8 @@ impl Company {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListCompaniesParams {
+    /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    q: Option<String>,
     /// The country it is based in (ISO code), such as `CN`.
     country: Option<String>,
     /// The kind of organization.
@@ -122,6 +124,7 @@ pub async fn list_companies(
     let page = PageRequest::parse(&companies::LIST, &query.page)?;
     let filters = query.filters;
     let filter = companies::Filter {
+        q: super::search::query(filters.q)?,
         country: parse::key("country", filters.country)?,
         kind: parse::one_of(
             "kind",

@@ -15,6 +15,7 @@ pub mod models;
 pub mod prometheus;
 pub mod query;
 pub mod revisions;
+pub mod search;
 pub mod sources;
 pub mod statistics;
 pub mod views;

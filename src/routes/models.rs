@@ -140,6 +140,8 @@ impl Model {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListModelsParams {
+    /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    q: Option<String>,
     /// The maker's slug, such as `deepseek`.
     company: Option<String>,
     /// The country of origin (ISO code), such as `CN`.
@@ -178,6 +180,7 @@ pub async fn list_models(
     let page = PageRequest::parse(&models::LIST, &query.page)?;
     let filters = query.filters;
     let filter = models::Filter {
+        q: super::search::query(filters.q)?,
         company: parse::key("company", filters.company)?,
         country: parse::key("country", filters.country)?,
         openness: parse::one_of(

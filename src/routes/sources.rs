@@ -89,6 +89,8 @@ impl From<source::Model> for Source {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListSourcesParams {
+    /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    q: Option<String>,
     /// The publisher's exact name, such as `Al Jazeera`.
     publisher: Option<String>,
     /// The kind of publication.
@@ -117,6 +119,7 @@ pub async fn list_sources(
     let page = PageRequest::parse(&sources::LIST, &query.page)?;
     let filters = query.filters;
     let filter = sources::Filter {
+        q: super::search::query(filters.q)?,
         publisher: parse::key("publisher", filters.publisher)?,
         kind: parse::one_of(
             "kind",

@@ -74,6 +74,8 @@ pub static LIST: ListSpec<Entity> = ListSpec {
 /// Which claims to list.
 #[derive(Debug, Default)]
 pub struct Filter {
+    /// Only those matching this full-text query.
+    pub q: Option<crate::domain::search_text::Query>,
     /// Only with this verdict.
     pub verdict: Option<Verdict>,
     /// Only on this topic.
@@ -116,6 +118,13 @@ pub async fn list<C: ConnectionTrait>(
     page: &PageRequest<Entity>,
 ) -> Result<(Page<claim::Model>, Parts), DbErr> {
     let mut select = Entity::find();
+    if let Some(query) = &filter.q {
+        select = select.filter(super::search::matches(
+            db.get_database_backend(),
+            super::search::Kind::Claims,
+            query,
+        ));
+    }
     if let Some(verdict) = filter.verdict {
         select = select.filter(Column::Verdict.eq(verdict.as_str()));
     }
@@ -903,6 +912,8 @@ pub async fn prepare<C: ConnectionTrait>(
         verdict: input.verdict.as_str().to_owned(),
         verdict_summary_en: input.verdict_summary.as_ref().map(|s| s.en.clone()),
         verdict_summary_ar: input.verdict_summary.map(|s| s.ar),
+        search_title: String::new(),
+        search_body: String::new(),
         version: existing.map_or(1, |e| e.version),
         created_at: existing.map_or(now, |e| e.created_at),
         updated_at: now,

@@ -53,6 +53,8 @@ pub static LIST: ListSpec<Entity> = ListSpec {
 /// Which companies to list.
 #[derive(Debug, Default)]
 pub struct Filter {
+    /// Only those matching this full-text query.
+    pub q: Option<crate::domain::search_text::Query>,
     /// Only those based in this country.
     pub country: Option<String>,
     /// Only this kind.
@@ -67,6 +69,13 @@ pub async fn list<C: ConnectionTrait>(
     page: &PageRequest<Entity>,
 ) -> Result<(Page<company::Model>, Related), DbErr> {
     let mut select = Entity::find();
+    if let Some(query) = &filter.q {
+        select = select.filter(super::search::matches(
+            db.get_database_backend(),
+            super::search::Kind::Companies,
+            query,
+        ));
+    }
     if let Some(country) = filter.country {
         select = select.filter(Column::CountryCode.eq(super::normalize_code(&country)));
     }
@@ -218,6 +227,8 @@ pub async fn prepare<C: ConnectionTrait>(
         description_en: input.description.en,
         description_ar: input.description.ar,
         source_id,
+        search_title: String::new(),
+        search_body: String::new(),
         version: existing.map_or(1, |e| e.version),
         created_at: existing.map_or(now, |e| e.created_at),
         updated_at: now,

@@ -12,6 +12,7 @@ pub mod models;
 pub mod records;
 pub mod related;
 pub mod revisions;
+pub mod search;
 pub mod sources;
 pub mod statistics;
 pub mod writes;

@@ -106,6 +106,8 @@ pub const MAX_DEPTH: u32 = 10;
 /// Which models to list.
 #[derive(Debug, Default)]
 pub struct Filter {
+    /// Only those matching this full-text query.
+    pub q: Option<crate::domain::search_text::Query>,
     /// Only this company's (slug).
     pub company: Option<String>,
     /// Only those from this country.
@@ -130,6 +132,13 @@ pub async fn list<C: ConnectionTrait>(
     page: &PageRequest<Entity>,
 ) -> Result<(Page<model::Model>, Related), DbErr> {
     let mut select = Entity::find();
+    if let Some(query) = &filter.q {
+        select = select.filter(super::search::matches(
+            db.get_database_backend(),
+            super::search::Kind::Models,
+            query,
+        ));
+    }
     if let Some(slug) = filter.company {
         select = select.filter(
             Column::CompanyId.in_subquery(super::id_where::<company::Entity>(
@@ -446,6 +455,8 @@ pub async fn prepare<C: ConnectionTrait>(
         source_id,
         note_en: input.note.as_ref().map(|n| n.en.clone()),
         note_ar: input.note.map(|n| n.ar),
+        search_title: String::new(),
+        search_body: String::new(),
         version: existing.map_or(1, |e| e.version),
         created_at: existing.map_or(now, |e| e.created_at),
         updated_at: now,

@@ -75,6 +75,55 @@ where
     snapshot
 }
 
+/// The columns whose text a record is found by: its names and titles …
+const SEARCH_TITLE: &[&str] = &[
+    "name", "name_en", "name_ar", "title", "slug", "key", "text_en", "text_ar",
+];
+/// … and the rest of its text.
+const SEARCH_BODY: &[&str] = &[
+    "description_en",
+    "description_ar",
+    "original_text",
+    "claimant_name_en",
+    "claimant_name_ar",
+    "claimant_role_en",
+    "claimant_role_ar",
+    "verdict_summary_en",
+    "verdict_summary_ar",
+    "note_en",
+    "note_ar",
+    "publisher",
+    "headquarters_en",
+    "headquarters_ar",
+    "license",
+    "huggingface_repo",
+];
+
+/// Writes the normalized search tokens of a searchable record into its `search_title`
+/// and `search_body`, which the database indexes.
+pub fn fill_search<E: EntityTrait>(model: &mut E::Model)
+where
+    E::Model: ModelTrait<Entity = E>,
+{
+    let (Some(title), Some(body)) = (column::<E>("search_title"), column::<E>("search_body"))
+    else {
+        return;
+    };
+    let text = |names: &[&str]| -> String {
+        let texts: Vec<String> = names
+            .iter()
+            .filter_map(|name| match column::<E>(name).map(|c| model.get(c)) {
+                Some(Value::String(Some(text))) => Some(text),
+                _ => None,
+            })
+            .collect();
+        crate::domain::search_text::document(texts.iter().map(String::as_str))
+    };
+    let (title_text, body_text) = (text(SEARCH_TITLE), text(SEARCH_BODY));
+    model.set(title, title_text.into());
+    model.set(body, body_text.into());
+}
+
 /// Inserts `model` and its revision.
 pub async fn insert<E, C>(
     db: &C,
@@ -89,6 +138,8 @@ where
     E::Model: ModelTrait<Entity = E> + IntoActiveModel<E::ActiveModel> + Clone,
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
+    let mut model = model;
+    fill_search::<E>(&mut model);
     let after = picture::<E>(&model, extra);
     let (id, key) = (id_of::<E>(&model), key_of::<E>(&model));
     model.into_active_model().reset_all().insert(db).await?;
@@ -133,6 +184,7 @@ where
     if let Some(column) = column::<E>("updated_at") {
         after.set(column, stamp.at.into());
     }
+    fill_search::<E>(&mut after);
     let mut query = E::update_many().set(after.clone().into_active_model().reset_all());
     if let Some(id_column) = column::<E>("id") {
         query = query.filter(id_column.eq(id));

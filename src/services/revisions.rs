@@ -87,7 +87,8 @@ where
     E::Model: ModelTrait<Entity = E>,
 {
     let mut object = serde_json::Map::new();
-    for column in E::Column::iter() {
+    // The search columns are derived from the others; history need not repeat them.
+    for column in E::Column::iter().filter(|c| !c.as_str().starts_with("search_")) {
         object.insert(column.as_str().to_owned(), to_json(model.get(column)));
     }
     serde_json::Value::Object(object)
@@ -226,10 +227,12 @@ where
     use sea_orm::{ColumnTrait, ColumnType};
     let mut active = <E::ActiveModel as ActiveModelTrait>::default();
     for column in E::Column::iter() {
-        let json = picture
-            .get(column.as_str())
-            .cloned()
-            .unwrap_or(serde_json::Value::Null);
+        // Search columns are not in pictures; writes derive them again.
+        let missing = match column.as_str().starts_with("search_") {
+            true => serde_json::Value::from(""),
+            false => serde_json::Value::Null,
+        };
+        let json = picture.get(column.as_str()).cloned().unwrap_or(missing);
         let null = json.is_null();
         let value = match column.def().get_column_type() {
             ColumnType::Uuid => Value::Uuid(match null {

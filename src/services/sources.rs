@@ -60,6 +60,8 @@ pub static LIST: ListSpec<Entity> = ListSpec {
 /// Which sources to list.
 #[derive(Debug, Default)]
 pub struct Filter {
+    /// Only those matching this full-text query.
+    pub q: Option<crate::domain::search_text::Query>,
     /// Only this publisher (exact name).
     pub publisher: Option<String>,
     /// Only this kind.
@@ -76,6 +78,13 @@ pub async fn list<C: ConnectionTrait>(
     page: &PageRequest<Entity>,
 ) -> Result<Page<source::Model>, DbErr> {
     let mut select = Entity::find();
+    if let Some(query) = &filter.q {
+        select = select.filter(super::search::matches(
+            db.get_database_backend(),
+            super::search::Kind::Sources,
+            query,
+        ));
+    }
     if let Some(publisher) = filter.publisher {
         select = select.filter(Column::Publisher.eq(publisher));
     }
@@ -197,6 +206,8 @@ pub async fn prepare<C: ConnectionTrait>(
         archive_url: input.archive_url,
         note_en: input.note.as_ref().map(|n| n.en.clone()),
         note_ar: input.note.map(|n| n.ar),
+        search_title: String::new(),
+        search_body: String::new(),
         version: existing.map_or(1, |e| e.version),
         created_at: existing.map_or(now, |e| e.created_at),
         updated_at: now,

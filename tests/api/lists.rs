@@ -116,6 +116,8 @@ async fn insert_source(db: &sea_orm::DatabaseConnection, title: &str) {
         archive_url: Set(None),
         note_en: Set(None),
         note_ar: Set(None),
+        search_title: Set(String::new()),
+        search_body: Set(String::new()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

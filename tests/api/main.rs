@@ -15,4 +15,5 @@ mod lists;
 mod models;
 mod openapi;
 mod resources;
+mod search;
 mod writes;

@@ -1,0 +1,190 @@
+//! `/v1/search`: ranked full-text search across claims, models, companies and sources,
+//! in Arabic and English.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use sea_orm::DatabaseConnection;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use super::query::ListQuery;
+use crate::{
+    domain::{
+        cursor::Cursor,
+        lang::{Lang, Localized},
+        search_text::{self, Query},
+    },
+    error::ApiError,
+    services::{
+        listing::{DEFAULT_LIMIT, MAX_LIMIT},
+        search::{self, Kind},
+    },
+};
+
+/// Parses a `q` parameter; a blank or overlong one is a 400 naming it.
+pub fn query(q: Option<String>) -> Result<Option<Query>, ApiError> {
+    q.map(|q| Query::parse(&q).map_err(|err| ApiError::parameter("q", err.to_string())))
+        .transpose()
+}
+
+/// One search result.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "claims", "key": "article-c6",
+    "title": {"en": "Chinese models have become a tool of political influence, China's \"digital soft power\".", "ar": "…"},
+    "snippet": {"en": "… China's \"digital <mark>soft</mark> <mark>power</mark>\".", "ar": "…"},
+    "score": 12
+}))]
+pub struct SearchHit {
+    /// `claims`, `models`, `companies` or `sources`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The record's key, slug or id: its URL is `/v1/{type}/{key}`.
+    pub key: String,
+    /// Its title.
+    pub title: Localized,
+    /// A short extract around the match, HTML-escaped, with the matched words in `<mark>`.
+    pub snippet: Localized,
+    /// How well it matches: higher is better. A match in a name or title counts three
+    /// times one in a description; a quoted phrase counts double.
+    pub score: u32,
+}
+
+/// A page of search results.
+#[derive(Serialize, ToSchema)]
+pub struct SearchResults {
+    /// Best first.
+    pub data: Vec<SearchHit>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Parameters of `GET /v1/search`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    /// What to look for, in Arabic or English: words match anywhere, "quoted words" as a
+    /// phrase. Diacritics, letter variants, attached prefixes and word endings are ignored.
+    #[param(example = "القوة الناعمة")]
+    q: Option<String>,
+    /// Comma-separated types to search: `claims`, `models`, `companies`, `sources` (all by default).
+    types: Option<String>,
+}
+
+/// Search claims, models, companies and sources.
+///
+/// Ranked by relevance (a match in a name or title outranks one in a description), ties
+/// by recency. A query in either language searches both languages' text. Paginated with
+/// `limit` and `cursor`; `sort`, `count` and `facets` are not available here.
+#[utoipa::path(
+    tag = "search",
+    params(SearchParams, ("limit" = Option<u32>, Query, description = "Results per page, 1 to 200 (default 50)"),
+        ("cursor" = Option<String>, Query, description = "The previous page's `next_cursor`"),
+        ("lang" = Option<String>, Query, description = "`en` or `ar`: titles and snippets in that language")),
+    responses((status = 200, description = "A page of results", body = SearchResults))
+)]
+#[get("/search")]
+pub async fn search_records(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    params: ListQuery<SearchParams>,
+) -> Result<HttpResponse, ApiError> {
+    for (name, value) in [
+        ("sort", &params.page.sort),
+        ("count", &params.page.count),
+        ("facets", &params.page.facets),
+    ] {
+        if value.is_some() {
+            return Err(ApiError::parameter(
+                name,
+                "is not available on search results, which are ranked",
+            ));
+        }
+    }
+    let q = params
+        .filters
+        .q
+        .ok_or_else(|| ApiError::parameter("q", "is required"))?;
+    let query = Query::parse(&q).map_err(|err| ApiError::parameter("q", err.to_string()))?;
+    let kinds = match params.filters.types.as_deref() {
+        None => Kind::ALL.to_vec(),
+        Some(raw) => raw
+            .split(',')
+            .map(|name| Kind::parse(name.trim()))
+            .collect::<Option<Vec<_>>>()
+            .filter(|kinds| !kinds.is_empty())
+            .ok_or_else(|| {
+                ApiError::parameter(
+                    "types",
+                    "each must be one of claims, models, companies, sources",
+                )
+            })?,
+    };
+    let limit = match params.page.limit.as_deref() {
+        None => DEFAULT_LIMIT,
+        Some(raw) => raw
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                ApiError::parameter("limit", format!("must be an integer from 1 to {MAX_LIMIT}"))
+            })?,
+    } as usize;
+    // A cursor is bound to the query and types it was made for.
+    let names: Vec<&str> = kinds.iter().map(|k| k.table()).collect();
+    let digest = hex::encode(
+        &Sha256::digest(format!("{:?}|{}", query.terms, names.join(",")).as_bytes())[..8],
+    );
+    let offset = match params.page.cursor.as_deref() {
+        None => 0,
+        Some(raw) => Cursor::decode(raw, "search", &digest)
+            .ok()
+            .and_then(|cursor| cursor.value.as_u64())
+            .ok_or_else(|| {
+                ApiError::parameter(
+                    "cursor",
+                    "not a cursor of this search; start again without it",
+                )
+            })? as usize,
+    };
+    let hits = search::search(db.get_ref(), &query, &kinds).await?;
+    let next_cursor = (hits.len() > offset + limit).then(|| {
+        Cursor {
+            list: "search".into(),
+            sort: digest.clone(),
+            value: ((offset + limit) as u64).into(),
+            id: uuid::Uuid::nil(),
+        }
+        .encode()
+    });
+    let data = hits
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|hit| SearchHit {
+            kind: hit.kind.table(),
+            key: hit.key,
+            snippet: Localized::new(
+                search_text::snippet(&hit.text.en, &query, 30),
+                search_text::snippet(&hit.text.ar, &query, 30),
+            ),
+            title: hit.title,
+            score: hit.score,
+        })
+        .collect();
+    let lang: Option<Lang> = params.lang;
+    let body = SearchResults { data, next_cursor };
+    let mut response = super::json(lang, &body)?;
+    if let Some(cursor) = &body.next_cursor
+        && let Ok(value) = actix_web::http::header::HeaderValue::from_str(&format!(
+            "<{}>; rel=\"next\"",
+            super::next_page_url(&req, cursor)
+        ))
+    {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::LINK, value);
+    }
+    Ok(response)
+}

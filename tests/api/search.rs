@@ -1,0 +1,317 @@
+//! Full-text search in Arabic and English over the curated dataset.
+
+use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with_dataset};
+
+/// Queries and keys that must come back on the first page.
+const QUERIES: &[(&str, &[&str])] = &[
+    // Arabic
+    ("ديب سيك", &["deepseek", "article-c1"]),
+    ("دِيب سِيك", &["deepseek", "article-c1"]),
+    ("زلزال", &["article-c1"]),
+    ("الزلزال", &["article-c1"]),
+    ("الشرائح", &["article-c2"]),
+    ("بالشرائح", &["article-c2"]),
+    ("للشرائح", &["article-c2"]),
+    ("تصدير", &["article-c2"]),
+    ("تَصْدِير", &["article-c2"]),
+    ("أوبن إيه آي", &["openai", "article-c11", "article-c16"]),
+    ("اوبن ايه اي", &["openai", "article-c11", "article-c16"]),
+    ("هواوي", &["huawei", "article-c12"]),
+    ("الكابلات البحرية", &["article-c12"]),
+    ("الثقة", &["article-c13"]),
+    ("الثقه", &["article-c13"]),
+    ("سام ألتمان", &["article-c10"]),
+    ("سام التمان", &["article-c10"]),
+    ("\"الجانب الخطأ\"", &["article-c10"]),
+    ("القوة الناعمة", &["article-c6"]),
+    ("القوه الناعمه", &["article-c6"]),
+    ("والقوة", &["article-c6"]),
+    ("الدول النامية", &["article-c4", "article-c22"]),
+    ("مون شوت", &["moonshot-ai", "article-c3"]),
+    ("ــالصيـــن", &["article-c1", "article-c12"]),
+    ("قثفغعهخ", &[]),
+    // English
+    ("DeepSeek", &["deepseek", "deepseek-r1", "article-c1"]),
+    ("deepseek r1", &["deepseek-r1"]),
+    ("Kimi K2", &["kimi-k2", "article-c3"]),
+    (
+        "export controls",
+        &["article-c2", "bis-export-controls-2022-10"],
+    ),
+    ("exports", &["article-c2"]),
+    ("EXPORTING", &["article-c2"]),
+    ("soft power", &["article-c6"]),
+    ("\"wrong side of history\"", &["article-c10"]),
+    ("open weights", &["article-c5"]),
+    ("Gemma", &["gemma", "gemma-3", "article-c17"]),
+    ("prices", &["article-c16"]),
+    ("Moonshot", &["moonshot-ai", "kimi-k2"]),
+    ("Huawei", &["huawei", "article-c12"]),
+    ("undersea cables", &["article-c12"]),
+    ("trust", &["article-c13"]),
+    ("Altman", &["article-c10"]),
+    (
+        "Foreign Affairs",
+        &["foreign-affairs-chinas-overlooked-ai-strategy-2025"],
+    ),
+    ("GPT-5", &["gpt-5", "article-c18"]),
+    ("Anthropic", &["anthropic", "claude"]),
+    ("earthquake", &["article-c1"]),
+    ("zzzyx", &[]),
+];
+
+fn url(q: &str) -> String {
+    format!("/v1/search?q={}", urlencode(q))
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn keys(app: &TestApp, path: &str) -> Vec<String> {
+    let body = app.get_json(path).await;
+    body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["key"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn each_query_finds_its_records_on_the_first_page(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let arabic = QUERIES
+        .iter()
+        .filter(|(q, _)| q.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)))
+        .count();
+    assert!(
+        arabic >= 20 && QUERIES.len() - arabic >= 20,
+        "at least 20 queries in each language"
+    );
+    for (q, expected) in QUERIES {
+        let found = keys(&app, &url(q)).await;
+        for key in *expected {
+            assert!(
+                found.contains(&key.to_string()),
+                "{q:?}: expected {key} in {found:?}"
+            );
+        }
+        if expected.is_empty() {
+            assert!(found.is_empty(), "{q:?}: expected nothing, got {found:?}");
+        }
+    }
+}
+
+async fn hits_carry_a_title_a_marked_snippet_and_a_score(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let body = app
+        .get_json(&format!("{}&lang=ar", url("القوة الناعمة")))
+        .await;
+    let hit = &body["data"][0];
+    assert_eq!(hit["type"], "claims");
+    assert_eq!(hit["key"], "article-c6");
+    assert!(hit["title"].as_str().unwrap().contains("الناعمة"), "{hit}");
+    assert!(hit["snippet"].as_str().unwrap().contains("<mark>"), "{hit}");
+    assert!(hit["score"].as_u64().unwrap() > 0);
+    let english = app.get_json(&url("soft power")).await;
+    assert!(
+        english["data"][0]["snippet"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>soft</mark>"),
+        "{english}"
+    );
+    // A query in one language finds the other language's text too.
+    assert_eq!(
+        keys(&app, &url("earthquake")).await,
+        keys(&app, &url("زلزال")).await
+    );
+}
+
+async fn names_outrank_descriptions_and_types_narrow_the_search(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let found = keys(&app, &url("Anthropic")).await;
+    let position = |key: &str| found.iter().position(|k| k == key).unwrap_or(usize::MAX);
+    assert!(
+        position("anthropic") < position("claude"),
+        "the company named Anthropic first: {found:?}"
+    );
+    let only_models = app
+        .get_json(&format!("{}&types=models", url("DeepSeek")))
+        .await;
+    assert!(
+        only_models["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|hit| hit["type"] == "models")
+    );
+    let two = app
+        .get_json(&format!("{}&types=companies,claims", url("Huawei")))
+        .await;
+    assert!(
+        two["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|hit| hit["type"] == "companies" || hit["type"] == "claims")
+    );
+    // Paging walks the whole ranked list once.
+    let all = keys(&app, &format!("{}&limit=200", url("DeepSeek"))).await;
+    let mut paged = Vec::new();
+    let mut path = format!("{}&limit=3", url("DeepSeek"));
+    loop {
+        let page = app.get_json(&path).await;
+        paged.extend(
+            page["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["key"].as_str().unwrap().to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("{}&limit=3&cursor={cursor}", url("DeepSeek")),
+            None => break,
+        }
+    }
+    assert_eq!(paged, all);
+    assert_problem(
+        app.get(&format!("{}&cursor={}", url("Huawei"), "garbage"))
+            .await,
+        400,
+    )
+    .await;
+}
+
+async fn lists_take_q_together_with_their_filters(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let cases = [
+        (
+            "/v1/claims?q=soft%20power&verdict=opinion",
+            vec!["article-c6"],
+        ),
+        ("/v1/claims?q=soft%20power&verdict=supported", vec![]),
+        (
+            "/v1/models?q=deepseek&openness=open_weights&limit=200",
+            vec!["deepseek-r1", "deepseek-v3"],
+        ),
+        (
+            "/v1/companies?q=%D9%87%D9%88%D8%A7%D9%88%D9%8A",
+            vec!["huawei"],
+        ),
+        (
+            "/v1/sources?q=export%20controls&kind=official",
+            vec!["bis-export-controls-2022-10"],
+        ),
+    ];
+    for (path, expected) in cases {
+        let body = app.get_json(path).await;
+        let found: Vec<String> = body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                row["key"]
+                    .as_str()
+                    .or(row["slug"].as_str())
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        for key in &expected {
+            assert!(
+                found.contains(&key.to_string()),
+                "{path}: expected {key} in {found:?}"
+            );
+        }
+        if expected.is_empty() {
+            assert!(found.is_empty(), "{path}: {found:?}");
+        }
+    }
+}
+
+async fn hostile_queries_get_results_or_a_400_never_a_500(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let long = "a".repeat(10_000);
+    let cases: Vec<(String, &[u16])> = vec![
+        ("/v1/search?q=".into(), &[400]),
+        ("/v1/search?q=%20%20%09".into(), &[400]),
+        ("/v1/search".into(), &[400]),
+        (format!("/v1/search?q={long}"), &[400]),
+        (format!("/v1/claims?q={long}"), &[400]),
+        ("/v1/search?q=%22".into(), &[200]),
+        ("/v1/search?q=%22%22%22".into(), &[200]),
+        ("/v1/search?q=%27%20OR%201%3D1%20--".into(), &[200]),
+        (
+            "/v1/search?q=Robert%27)%3B%20DROP%20TABLE%20claims%3B--".into(),
+            &[200],
+        ),
+        (
+            "/v1/search?q=a%20%26%20b%20%7C%20!c%20%3C-%3E%20d".into(),
+            &[200],
+        ),
+        (
+            "/v1/search?q=NEAR(a%20b)%20OR%20c*%20AND%20%5Ed".into(),
+            &[200],
+        ),
+        ("/v1/search?q=%ED%A0%80".into(), &[200, 400]),
+        ("/v1/search?q=%FF%FE".into(), &[200, 400]),
+        ("/v1/search?q=x&types=users".into(), &[400]),
+        ("/v1/search?q=x&sort=score".into(), &[400]),
+        ("/v1/search?q=x&limit=0".into(), &[400]),
+        ("/v1/search?q=x&q=y".into(), &[400]),
+        ("/v1/models?q=%00".into(), &[200, 400]),
+    ];
+    for (path, allowed) in cases {
+        let response = app.get(&path).await;
+        let status = response.status().as_u16();
+        assert!(allowed.contains(&status), "{path}: {status}");
+        if status == 400 {
+            assert_problem(response, 400).await;
+        }
+    }
+    // Nothing was harmed.
+    assert_eq!(
+        app.get_json("/v1/claims?count=true&limit=1").await["total"],
+        22
+    );
+}
+
+crate::on_both_backends!(
+    each_query_finds_its_records_on_the_first_page,
+    hits_carry_a_title_a_marked_snippet_and_a_score,
+    names_outrank_descriptions_and_types_narrow_the_search,
+    lists_take_q_together_with_their_filters,
+    hostile_queries_get_results_or_a_400_never_a_500,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_backends_return_the_same_ranked_results() {
+    let sqlite = spawn_app_with_dataset(Backend::Sqlite).await;
+    let postgres = spawn_app_with_dataset(Backend::Postgres).await;
+    for (q, _) in QUERIES {
+        let path = format!("{}&limit=200", url(q));
+        let on_sqlite = sqlite.get_json(&path).await;
+        let on_postgres = postgres.get_json(&path).await;
+        let ranked = |body: &serde_json::Value| -> Vec<(String, String, u64)> {
+            body["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| {
+                    (
+                        h["type"].as_str().unwrap().to_owned(),
+                        h["key"].as_str().unwrap().to_owned(),
+                        h["score"].as_u64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(ranked(&on_sqlite), ranked(&on_postgres), "{q:?}");
+    }
+}
