@@ -63,6 +63,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "the publishing organization's website (ClaimReview author URL)",
     ),
     (
+        "MIZAN_CORS_ORIGINS",
+        "(none)",
+        "comma-separated origins (https://desk.example.org) whose pages may write through the API; reads are open to every origin",
+    ),
+    (
         "MIZAN_MAX_BODY_BYTES",
         "1048576",
         "the largest request body accepted; larger ones get 413",
@@ -120,6 +125,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Who publishes the fact-checks, and where the service is reached.
     pub publisher: Publisher,
+    /// The origins whose pages may write through the API.
+    pub cors_write_origins: Vec<String>,
 }
 
 /// Who publishes the fact-checks, and where the service is reached.
@@ -160,6 +167,15 @@ impl Config {
             ),
             shutdown_timeout: Duration::from_secs(vars.parsed("MIZAN_SHUTDOWN_TIMEOUT_SECS", 30)?),
             max_body_bytes: vars.parsed("MIZAN_MAX_BODY_BYTES", 1024 * 1024)?,
+            cors_write_origins: vars
+                .get("MIZAN_CORS_ORIGINS")
+                .map(|raw| {
+                    raw.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
             publisher: {
                 let public_url = vars
                     .get("MIZAN_PUBLIC_URL")
@@ -199,6 +215,15 @@ impl Config {
                     "{name}: expected an http:// or https:// URL, got `{url}`"
                 ));
             }
+        }
+        if let Some(bad) = self
+            .cors_write_origins
+            .iter()
+            .find(|o| !(o.starts_with("http://") || o.starts_with("https://")))
+        {
+            return Err(anyhow!(
+                "MIZAN_CORS_ORIGINS: `{bad}` is not an origin such as https://desk.example.org"
+            ));
         }
         if self.db_max_connections == 0 {
             return Err(anyhow!("MIZAN_DB_MAX_CONNECTIONS: must be at least 1"));

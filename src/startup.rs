@@ -108,6 +108,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
     let route_table = web::Data::new(RouteTable::from_openapi(&spec));
     let max_body_bytes = config.max_body_bytes;
     let publisher = web::Data::new(config.publisher.clone());
+    let write_origins = config.cors_write_origins.clone();
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -132,6 +133,11 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             )
             .default_service(web::to(routes::fallback::not_found))
             .wrap(ErrorHandlers::new().default_handler(routes::fallback::problem_for_error))
+            .wrap(routes::security::cors(std::rc::Rc::new(
+                write_origins.clone(),
+            )))
+            .wrap(middleware::from_fn(routes::security::plain_paths))
+            .wrap(middleware::from_fn(routes::security::headers))
             .wrap(middleware::from_fn(routes::prometheus::record))
             .wrap(middleware::from_fn(telemetry::echo_request_id))
             .wrap(TracingLogger::<MizanRootSpan>::new())

@@ -16,6 +16,7 @@ pub mod prometheus;
 pub mod query;
 pub mod revisions;
 pub mod search;
+pub mod security;
 pub mod sources;
 pub mod statistics;
 pub mod views;

@@ -171,6 +171,7 @@ pub fn test_config(database_url: &str) -> Config {
         db_connect_timeout: Duration::from_secs(2),
         shutdown_timeout: Duration::from_secs(1),
         max_body_bytes: 1024 * 1024,
+        cors_write_origins: vec!["https://desk.example.org".to_owned()],
         publisher: mizan::config::Publisher {
             name: "Mizan Test Desk".to_owned(),
             url: "https://desk.example.org".to_owned(),

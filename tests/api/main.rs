@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod abuse;
 mod binary;
 mod claims;
 mod dataset;

@@ -1,0 +1,242 @@
+//! Hostile requests, browser protections and cross-origin rules.
+
+use reqwest::Method;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::helpers::{Backend, spawn_app_with_dataset};
+
+async fn every_response_carries_the_security_headers(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    for path in [
+        "/v1/models",
+        "/v1/models/nope",
+        "/docs/",
+        "/v1/claims/article-c10/card",
+        "/health/live",
+        "/openapi.json",
+    ] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("default-src"), "{path}: {policy}");
+        assert!(
+            !policy.contains("http"),
+            "{path} allows no other host: {policy}"
+        );
+    }
+    let docs = app.get("/docs/").await;
+    assert!(
+        docs.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+}
+
+async fn reads_are_open_to_every_origin_and_writes_only_to_configured_ones(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let read = app
+        .get_with("/v1/models", "origin", "https://anyone.example")
+        .await;
+    assert_eq!(
+        read.headers()["access-control-allow-origin"],
+        "https://anyone.example"
+    );
+    assert!(
+        read.headers()["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("etag")
+    );
+
+    let preflight = |origin: &'static str, method: &'static str| {
+        app.client
+            .request(
+                Method::OPTIONS,
+                format!("{}/v1/companies/deepseek", app.address),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", method)
+            .header(
+                "access-control-request-headers",
+                "authorization, if-match, content-type",
+            )
+            .send()
+    };
+    let allowed = preflight("https://desk.example.org", "PATCH")
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://desk.example.org"
+    );
+    let refused = preflight("https://anyone.example", "PATCH").await.unwrap();
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    assert!(refused.status().is_client_error());
+    let get = preflight("https://anyone.example", "GET").await.unwrap();
+    assert_eq!(
+        get.headers()["access-control-allow-origin"],
+        "https://anyone.example"
+    );
+}
+
+/// `(method, path, content type, body, extra header, statuses allowed)`
+type Case = (
+    &'static str,
+    String,
+    Option<&'static str>,
+    Vec<u8>,
+    Option<(&'static str, String)>,
+    &'static [u16],
+);
+
+async fn hostile_requests_get_a_clear_answer_and_change_nothing(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let key = app.key("editor").await;
+    let revisions = entity::revision::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap();
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let big = vec![b'a'; 10 * 1024 * 1024];
+    let json = Some("application/json");
+    let etag = app.etag("/v1/models/deepseek-r1").await;
+    let cases: Vec<Case> = vec![
+        // Malformed and hostile bodies.
+        ("POST", "/v1/models".into(), json, b"{\"slug\": \"x\"".to_vec(), None, &[400]),
+        ("POST", "/v1/models".into(), json, b"{\"slug\": }".to_vec(), None, &[400]),
+        ("POST", "/v1/models".into(), json, b"null".to_vec(), None, &[422]),
+        ("POST", "/v1/models".into(), json, b"\"string\"".to_vec(), None, &[422]),
+        ("POST", "/v1/models".into(), json, b"{\"slug\": 12}".to_vec(), None, &[422]),
+        ("POST", "/v1/models".into(), json, b"{\"parameters_total\": 1e999}".to_vec(), None, &[400]),
+        ("POST", "/v1/models".into(), json, b"{\"parameters_total\": 99999999999999999999999}".to_vec(), None, &[422]),
+        ("POST", "/v1/models".into(), json, b"{\"value\": NaN}".to_vec(), None, &[400]),
+        ("POST", "/v1/statistics".into(), json, b"{\"value\": Infinity}".to_vec(), None, &[400]),
+        ("POST", "/v1/models".into(), json, deep.clone().into_bytes(), None, &[400, 413]),
+        ("POST", "/v1/models".into(), json, big.clone(), None, &[413]),
+        ("POST", "/v1/models".into(), json, vec![0xff, 0xfe, 0x7b, 0x7d], None, &[400]),
+        ("POST", "/v1/models".into(), json, b"{\"slug\": \"\\ud800\"}".to_vec(), None, &[400, 422]),
+        ("POST", "/v1/models".into(), json, b"{\"__proto__\": {\"admin\": true}}".to_vec(), None, &[422]),
+        ("POST", "/v1/models".into(), json, b"{\"slug\": \"a\", \"slug\": \"b\"}".to_vec(), None, &[400, 422]),
+        ("POST", "/v1/models".into(), Some("text/plain"), b"{}".to_vec(), None, &[415]),
+        ("POST", "/v1/models".into(), Some("application/x-www-form-urlencoded"), b"slug=x".to_vec(), None, &[415]),
+        ("POST", "/v1/models".into(), Some("application/json; charset=utf-16"), b"{}".to_vec(), None, &[400, 415, 422]),
+        ("POST", "/v1/models".into(), None, b"{}".to_vec(), None, &[415]),
+        ("PATCH", "/v1/models/deepseek-r1".into(), json, b"{\"slug\": \"r1\\u202e\"}".to_vec(), Some(("if-match", etag.clone())), &[422]),
+        ("PATCH", "/v1/models/deepseek-r1".into(), json, b"{\"slug\": \"r\\u200b1\"}".to_vec(), Some(("if-match", etag.clone())), &[422]),
+        ("PATCH", "/v1/models/deepseek-r1".into(), json, b"{\"name\": \"\\u0000\"}".to_vec(), Some(("if-match", etag.clone())), &[422]),
+        ("PATCH", "/v1/models/deepseek-r1".into(), json, b"{\"unknown\": 1}".to_vec(), Some(("if-match", etag.clone())), &[422]),
+        ("PATCH", "/v1/models/deepseek-r1".into(), json, b"{}".to_vec(), Some(("if-match", "garbage".into())), &[412]),
+        ("PATCH", "/v1/models/deepseek-r1".into(), json, b"{}".to_vec(), Some(("if-match", "\"\\\"\"".into())), &[412]),
+        ("PATCH", "/v1/models/deepseek-r1".into(), json, b"{}".to_vec(), Some(("if-match", "x".repeat(8000))), &[412]),
+        ("DELETE", "/v1/models/deepseek-r1".into(), None, vec![], Some(("if-match", "W/\"1-x\"".into())), &[412, 409]),
+        ("POST", "/v1/companies".into(), json, b"{}".to_vec(), Some(("idempotency-key", "\u{7f}".into())), &[400, 422]),
+        // Paths.
+        ("GET", "/v1/models/..%2F..%2Fetc%2Fpasswd".into(), None, vec![], None, &[404]),
+        ("GET", "/v1/../../etc/passwd".into(), None, vec![], None, &[404]),
+        ("GET", "/v1/models/%2e%2e".into(), None, vec![], None, &[404]),
+        ("GET", "/v1/models/%00".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/claims/article-c1%0A".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/models/%FF%FE".into(), None, vec![], None, &[400, 404]),
+        ("GET", format!("/v1/models/{}", "a".repeat(8000)), None, vec![], None, &[404, 414]),
+        ("GET", "/v1/models/deepseek-r1%E2%80%AE".into(), None, vec![], None, &[404]),
+        ("GET", "/v1/models/deepseek%E2%80%8B-r1".into(), None, vec![], None, &[404]),
+        ("GET", "//v1//models".into(), None, vec![], None, &[200, 404]),
+        ("GET", "/v1/claims/article-c1/revisions/%27%3B".into(), None, vec![], None, &[404, 405]),
+        // Queries: injection in every filter, cursors, duplicates.
+        ("GET", "/v1/models?country=CN%27%20OR%20%271%27%3D%271".into(), None, vec![], None, &[200]),
+        ("GET", "/v1/models?company=x%22%3B%20DROP%20TABLE%20models%3B--".into(), None, vec![], None, &[200]),
+        ("GET", "/v1/models?license=%25".into(), None, vec![], None, &[200]),
+        ("GET", "/v1/claims?claimant=%25%27%20OR%201%3D1--".into(), None, vec![], None, &[200]),
+        ("GET", "/v1/claims?topic=%7B%22%24ne%22%3A1%7D".into(), None, vec![], None, &[200]),
+        ("GET", "/v1/statistics?source=%27%20UNION%20SELECT%20*%20FROM%20api_keys--".into(), None, vec![], None, &[200]),
+        ("GET", "/v1/sources?publisher=%5C%5C%5C".into(), None, vec![], None, &[200]),
+        ("GET", "/v1/claims?q=%27%29%20OR%201%3D1%20--".into(), None, vec![], None, &[200]),
+        ("GET", "/v1/models?sort=slug%3B%20DROP%20TABLE%20models".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/models?limit=99999999999999999999".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/models?limit=1e2".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/models?cursor=eyJsIjoibW9kZWxzIiwicyI6InNsdWciLCJ2IjoxLCJpIjoieCJ9".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/models?cursor=eyJsIjoibW9kZWxzIiwicyI6InNsdWciLCJ2IjpudWxsLCJpIjoiMDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwIn0".into(), None, vec![], None, &[200, 400]),
+        ("GET", "/v1/models?cursor=%F0%9F%92%A9".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/models?country=CN&country=US".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/models?openness[]=open_weights".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/models?%ZZ=1".into(), None, vec![], None, &[400]),
+        ("GET", format!("/v1/models?country={}", "C".repeat(20_000)), None, vec![], None, &[400, 414]),
+        // Headers.
+        ("GET", "/v1/models".into(), None, vec![], Some(("accept-language", "x".repeat(64 * 1024))), &[200, 400, 431]),
+        ("GET", "/v1/models".into(), None, vec![], Some(("x-request-id", "\u{202e}evil".into())), &[200]),
+        ("GET", "/v1/models/deepseek-r1".into(), None, vec![], Some(("if-none-match", "*".repeat(5000))), &[200, 304]),
+        ("GET", "/v1/keys".into(), None, vec![], Some(("authorization", "Bearer ".to_owned() + &"A".repeat(10_000))), &[401]),
+        ("GET", "/v1/keys".into(), None, vec![], Some(("authorization", "Basic YWRtaW46YWRtaW4=".into())), &[401]),
+        ("POST", "/v1/models".into(), json, b"{}".to_vec(), Some(("authorization", "Bearer mzn_000000000000_".to_owned() + &"A".repeat(43))), &[401]),
+    ];
+    assert!(cases.len() >= 60, "{} cases", cases.len());
+    for (method, path, content_type, body, header, allowed) in cases {
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let sends_its_own_key = header
+            .as_ref()
+            .is_some_and(|(name, _)| *name == "authorization");
+        let mut request = app.request(
+            method.clone(),
+            &path,
+            if sends_its_own_key { None } else { Some(&key) },
+        );
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        if let Some((name, value)) = &header {
+            request = request.header(*name, value.as_str());
+        }
+        let response = match request.body(body).send().await {
+            Ok(response) => response,
+            // A request the server refuses at the connection (a header over its limit) is an answer too.
+            Err(err) => {
+                assert!(header.is_some(), "{method} {path}: {err}");
+                continue;
+            }
+        };
+        let status = response.status().as_u16();
+        let content = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            allowed.contains(&status),
+            "{method} {}: {status} not in {allowed:?}",
+            &path[..path.len().min(80)]
+        );
+        assert!(status < 500, "{method} {path}: {status}");
+        if status >= 400 {
+            assert!(
+                content.starts_with("application/problem+json") || status == 431 || status == 414,
+                "{method} {path}: {status} {content}"
+            );
+        }
+    }
+    let after = entity::revision::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(after, revisions, "no hostile request changed data");
+    assert_eq!(
+        app.get_json("/v1/models/deepseek-r1").await["name"],
+        "DeepSeek-R1"
+    );
+}
+
+crate::on_both_backends!(
+    every_response_carries_the_security_headers,
+    reads_are_open_to_every_origin_and_writes_only_to_configured_ones,
+    hostile_requests_get_a_clear_answer_and_change_nothing,
+);
