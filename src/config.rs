@@ -68,6 +68,21 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "comma-separated origins (https://desk.example.org) whose pages may write through the API; reads are open to every origin",
     ),
     (
+        "MIZAN_RATE_LIMIT_ANONYMOUS",
+        "600",
+        "requests a minute each client address may make without a key (0: no limit)",
+    ),
+    (
+        "MIZAN_RATE_LIMIT_KEY",
+        "6000",
+        "requests a minute each API key may make (0: no limit)",
+    ),
+    (
+        "MIZAN_TRUSTED_PROXIES",
+        "(none)",
+        "comma-separated proxy addresses whose X-Forwarded-For names the client",
+    ),
+    (
         "MIZAN_MAX_BODY_BYTES",
         "1048576",
         "the largest request body accepted; larger ones get 413",
@@ -127,6 +142,19 @@ pub struct Config {
     pub publisher: Publisher,
     /// The origins whose pages may write through the API.
     pub cors_write_origins: Vec<String>,
+    /// Rate limits.
+    pub rate_limits: RateLimitConfig,
+}
+
+/// How many requests a client may make.
+#[derive(Clone, Debug)]
+pub struct RateLimitConfig {
+    /// Per client address without a key, a minute; 0 for no limit.
+    pub anonymous_per_minute: u32,
+    /// Per API key, a minute; 0 for no limit.
+    pub key_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Who publishes the fact-checks, and where the service is reached.
@@ -167,6 +195,20 @@ impl Config {
             ),
             shutdown_timeout: Duration::from_secs(vars.parsed("MIZAN_SHUTDOWN_TIMEOUT_SECS", 30)?),
             max_body_bytes: vars.parsed("MIZAN_MAX_BODY_BYTES", 1024 * 1024)?,
+            rate_limits: RateLimitConfig {
+                anonymous_per_minute: vars.parsed("MIZAN_RATE_LIMIT_ANONYMOUS", 600)?,
+                key_per_minute: vars.parsed("MIZAN_RATE_LIMIT_KEY", 6000)?,
+                trusted_proxies: match vars.get("MIZAN_TRUSTED_PROXIES") {
+                    None => Vec::new(),
+                    Some(raw) => raw
+                        .split(',')
+                        .map(|ip| ip.trim().parse())
+                        .collect::<Result<_, _>>()
+                        .with_context(|| {
+                            format!("MIZAN_TRUSTED_PROXIES: expected IP addresses, got `{raw}`")
+                        })?,
+                },
+            },
             cors_write_origins: vars
                 .get("MIZAN_CORS_ORIGINS")
                 .map(|raw| {
@@ -298,6 +340,10 @@ mod tests {
             ("MIZAN_DB_MAX_CONNECTIONS", "-1"),
             ("MIZAN_DB_MAX_CONNECTIONS", "0"),
             ("DATABASE_URL", "mysql://localhost/mizan"),
+            ("MIZAN_TRUSTED_PROXIES", "10.0.0.1, not-an-ip"),
+            ("MIZAN_CORS_ORIGINS", "desk.example.org"),
+            ("MIZAN_RATE_LIMIT_KEY", "lots"),
+            ("MIZAN_PUBLIC_URL", "api.example.org"),
         ];
         for (key, value) in cases {
             let err = config(&[(key, value)]).expect_err(key);

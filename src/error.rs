@@ -109,6 +109,14 @@ pub enum ApiError {
         "this claim's verdict is `{0}`: only supported, partly supported, disputed, unsupported and false claims have a ClaimReview"
     )]
     NoReview(String),
+    /// 429: the client used up its rate limit.
+    #[error("too many requests: the limit is {limit} a minute; retry in {retry_after_secs} s")]
+    TooManyRequests {
+        /// When the next request will be let through.
+        retry_after_secs: u64,
+        /// Requests a minute allowed.
+        limit: u32,
+    },
     /// 503: the database cannot be reached right now.
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
@@ -175,6 +183,7 @@ impl ResponseError for ApiError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -199,6 +208,17 @@ impl ResponseError for ApiError {
             }
             Self::PreconditionFailed { current } => {
                 response.insert_header((header::ETAG, current.as_str()));
+            }
+            Self::TooManyRequests {
+                retry_after_secs,
+                limit,
+            } => {
+                response
+                    .insert_header((header::RETRY_AFTER, retry_after_secs.to_string()))
+                    .insert_header(("RateLimit-Limit", limit.to_string()))
+                    .insert_header(("RateLimit-Remaining", "0"))
+                    .insert_header(("RateLimit-Reset", retry_after_secs.to_string()))
+                    .insert_header(("RateLimit-Policy", format!("{limit};w=60")));
             }
             _ => {}
         }

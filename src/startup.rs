@@ -109,6 +109,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
     let max_body_bytes = config.max_body_bytes;
     let publisher = web::Data::new(config.publisher.clone());
     let write_origins = config.cors_write_origins.clone();
+    let rate_limits = web::Data::new(routes::limits::RateLimits::new(&config.rate_limits));
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -118,6 +119,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             .app_data(metrics.clone())
             .app_data(route_table.clone())
             .app_data(publisher.clone())
+            .app_data(rate_limits.clone())
             .app_data(web::QueryConfig::default().error_handler(error::extractors::query))
             .app_data(web::PathConfig::default().error_handler(error::extractors::path))
             .app_data(web::JsonConfig::default().error_handler(error::extractors::json))
@@ -136,6 +138,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             .wrap(routes::security::cors(std::rc::Rc::new(
                 write_origins.clone(),
             )))
+            .wrap(middleware::from_fn(routes::limits::enforce))
             .wrap(middleware::from_fn(routes::security::plain_paths))
             .wrap(middleware::from_fn(routes::security::headers))
             .wrap(middleware::from_fn(routes::prometheus::record))

@@ -10,6 +10,7 @@ pub mod factchecks;
 pub mod fallback;
 pub mod health;
 pub mod keys;
+pub mod limits;
 pub mod metrics;
 pub mod models;
 pub mod prometheus;

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use crate::helpers::{Backend, spawn_app_with_dataset};
+use crate::helpers::{Backend, assert_problem, spawn_app_configured, spawn_app_with_dataset};
 
 async fn every_response_carries_the_security_headers(backend: Backend) {
     let app = spawn_app_with_dataset(backend).await;
@@ -235,7 +235,91 @@ async fn hostile_requests_get_a_clear_answer_and_change_nothing(backend: Backend
     );
 }
 
+async fn clients_over_their_rate_limit_get_429_with_retry_after(backend: Backend) {
+    let app = spawn_app_configured(backend, |config| {
+        config.rate_limits.anonymous_per_minute = 5;
+        config.rate_limits.key_per_minute = 8;
+        config.rate_limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    for i in 0..5 {
+        let response = app.get("/v1/countries").await;
+        assert_eq!(response.status(), 200, "request {i}");
+        assert_eq!(response.headers()["ratelimit-limit"], "5");
+        assert_eq!(
+            response.headers()["ratelimit-remaining"],
+            (4 - i).to_string().as_str()
+        );
+    }
+    let limited = app.get("/v1/countries").await;
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    assert_eq!(limited.headers()["ratelimit-remaining"], "0");
+    assert!(limited.headers().contains_key("x-request-id"));
+    let problem = assert_problem(limited, 429).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("5 a minute"),
+        "{problem}"
+    );
+
+    // Health checks are never limited; other clients behind the trusted proxy have their own bucket.
+    assert_eq!(app.get("/health/live").await.status(), 200);
+    assert_eq!(
+        app.get_with("/v1/countries", "x-forwarded-for", "203.0.113.7")
+            .await
+            .status(),
+        200
+    );
+    // A key has its own, larger bucket.
+    let key = app.key("editor").await;
+    for _ in 0..8 {
+        assert_eq!(
+            app.request(Method::GET, "/v1/countries", Some(&key))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    assert_eq!(
+        app.request(Method::GET, "/v1/countries", Some(&key))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        429
+    );
+
+    // Without a trusted proxy, X-Forwarded-For is the client's word and changes nothing.
+    let untrusting = spawn_app_configured(backend, |config| {
+        config.rate_limits.anonymous_per_minute = 2;
+    })
+    .await;
+    for forwarded in ["198.51.100.1", "198.51.100.2"] {
+        assert_eq!(
+            untrusting
+                .get_with("/v1/countries", "x-forwarded-for", forwarded)
+                .await
+                .status(),
+            200
+        );
+    }
+    assert_eq!(
+        untrusting
+            .get_with("/v1/countries", "x-forwarded-for", "198.51.100.3")
+            .await
+            .status(),
+        429
+    );
+}
+
 crate::on_both_backends!(
+    clients_over_their_rate_limit_get_429_with_retry_after,
     every_response_carries_the_security_headers,
     reads_are_open_to_every_origin_and_writes_only_to_configured_ones,
     hostile_requests_get_a_clear_answer_and_change_nothing,

@@ -172,6 +172,11 @@ pub fn test_config(database_url: &str) -> Config {
         shutdown_timeout: Duration::from_secs(1),
         max_body_bytes: 1024 * 1024,
         cors_write_origins: vec!["https://desk.example.org".to_owned()],
+        rate_limits: mizan::config::RateLimitConfig {
+            anonymous_per_minute: 0,
+            key_per_minute: 0,
+            trusted_proxies: Vec::new(),
+        },
         publisher: mizan::config::Publisher {
             name: "Mizan Test Desk".to_owned(),
             url: "https://desk.example.org".to_owned(),
@@ -182,19 +187,32 @@ pub fn test_config(database_url: &str) -> Config {
 
 /// The service on a fresh, migrated, empty database.
 pub async fn spawn_app(backend: Backend) -> TestApp {
-    spawn(backend, false).await
+    spawn(backend, false, |_| {}).await
 }
 
 /// The service on a fresh database holding the curated dataset.
 pub async fn spawn_app_with_dataset(backend: Backend) -> TestApp {
-    spawn(backend, true).await
+    spawn(backend, true, |_| {}).await
 }
 
-async fn spawn(backend: Backend, with_dataset: bool) -> TestApp {
+/// The service on a fresh, empty database, with its configuration changed by `configure`.
+pub async fn spawn_app_configured(
+    backend: Backend,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
+    spawn(backend, false, configure).await
+}
+
+async fn spawn(
+    backend: Backend,
+    with_dataset: bool,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
     LazyLock::force(&TRACING);
     let database = TestDatabase::create(backend).await;
     let mut config = test_config(&database.url);
     config.seed_on_start = with_dataset;
+    configure(&mut config);
     let db = startup::connect(&config)
         .await
         .expect("cannot connect to the test database");
