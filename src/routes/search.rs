@@ -16,7 +16,7 @@ use crate::{
     },
     error::ApiError,
     services::{
-        listing::{DEFAULT_LIMIT, MAX_LIMIT},
+        listing,
         search::{self, Kind},
     },
 };
@@ -121,16 +121,7 @@ pub async fn search_records(
                 )
             })?,
     };
-    let limit = match params.page.limit.as_deref() {
-        None => DEFAULT_LIMIT,
-        Some(raw) => raw
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                ApiError::parameter("limit", format!("must be an integer from 1 to {MAX_LIMIT}"))
-            })?,
-    } as usize;
+    let limit = listing::parse_limit(params.page.limit.as_deref())? as usize;
     // A cursor is bound to the query and types it was made for.
     let names: Vec<&str> = kinds.iter().map(|k| k.table()).collect();
     let digest = hex::encode(

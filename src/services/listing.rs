@@ -122,6 +122,20 @@ pub struct PageParams {
     pub facets: Option<String>,
 }
 
+/// `limit`: [`DEFAULT_LIMIT`] when absent, else an integer from 1 to [`MAX_LIMIT`].
+pub fn parse_limit(raw: Option<&str>) -> Result<u64, ParamError> {
+    match raw {
+        None => Ok(DEFAULT_LIMIT),
+        Some(raw) => raw
+            .parse::<u64>()
+            .ok()
+            .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+            .ok_or_else(|| {
+                ParamError::new("limit", format!("must be an integer from 1 to {MAX_LIMIT}"))
+            }),
+    }
+}
+
 /// A validated request for one page of a list.
 pub struct PageRequest<E: EntityTrait + 'static> {
     spec: &'static ListSpec<E>,
@@ -137,16 +151,7 @@ pub struct PageRequest<E: EntityTrait + 'static> {
 impl<E: EntityTrait> PageRequest<E> {
     /// Validates the paging parameters against what `spec` allows.
     pub fn parse(spec: &'static ListSpec<E>, params: &PageParams) -> Result<Self, ParamError> {
-        let limit = match params.limit.as_deref() {
-            None => DEFAULT_LIMIT,
-            Some(raw) => raw
-                .parse::<u64>()
-                .ok()
-                .filter(|limit| (1..=MAX_LIMIT).contains(limit))
-                .ok_or_else(|| {
-                    ParamError::new("limit", format!("must be an integer from 1 to {MAX_LIMIT}"))
-                })?,
-        };
+        let limit = parse_limit(params.limit.as_deref())?;
         let sort_param = params
             .sort
             .clone()

@@ -1,6 +1,6 @@
 //! Publishing fact-checks: verdict rules and history, reverse views, ClaimReview, cards.
 
-use std::{path::Path, process::Command};
+use std::path::Path;
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -385,38 +385,9 @@ fn render(dir: &Path, name: &str, html: &str) -> (Vec<u8>, Value) {
     std::fs::write(&page, format!("<!doctype html><html><head><meta charset=\"utf-8\"></head><body style=\"margin:0;padding:16px;background:#fff\">{html}{measure}</body></html>")).unwrap();
     let url = format!("file://{}", page.display());
     let chromium = |extra: &[String]| {
-        let mut args: Vec<String> = [
-            "60",
-            "/usr/bin/chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=700,700",
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-        args.push(format!(
-            "--user-data-dir={}",
-            dir.join(format!("profile-{name}-{}", extra.len()))
-                .display()
-        ));
-        args.extend(extra.iter().cloned());
+        let mut args = extra.to_vec();
         args.push(url.clone());
-        let output = Command::new("timeout")
-            .args(&args)
-            .output()
-            .expect("cannot run chromium");
-        assert!(
-            output.status.success(),
-            "chromium failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output.stdout
+        crate::helpers::chromium(&args).expect("chromium is installed")
     };
     let shot = dir.join(format!("{name}.png"));
     chromium(&[format!("--screenshot={}", shot.display())]);

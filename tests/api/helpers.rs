@@ -348,3 +348,42 @@ pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_j
     );
     problem
 }
+
+/// Runs headless Chromium (Debian's, at /usr/bin/chromium) with `args` and a fresh profile,
+/// returning what it printed; `None` when it is not installed outside CI, where it must be.
+pub fn chromium(args: &[String]) -> Option<Vec<u8>> {
+    if !std::path::Path::new("/usr/bin/chromium").exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs Chromium at /usr/bin/chromium (.ci/run installs it)"
+        );
+        eprintln!(
+            "skipped: no /usr/bin/chromium (install Debian's chromium package to run this test)"
+        );
+        return None;
+    }
+    let profile = tempfile::tempdir().expect("a temporary folder");
+    let output = std::process::Command::new("timeout")
+        .args([
+            "60",
+            "/usr/bin/chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=700,700",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .output()
+        .expect("cannot run chromium");
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(output.stdout)
+}
