@@ -253,14 +253,16 @@ pub fn is_unavailable(err: &DbErr) -> bool {
         DbErr::Exec(sea_orm::RuntimeErr::SqlxError(sqlx))
         | DbErr::Query(sea_orm::RuntimeErr::SqlxError(sqlx)) => {
             use sea_orm::sqlx::Error as SqlxError;
-            matches!(
-                sqlx.as_ref(),
+            match sqlx.as_ref() {
                 SqlxError::Io(_)
-                    | SqlxError::PoolTimedOut
-                    | SqlxError::PoolClosed
-                    | SqlxError::WorkerCrashed
-                    | SqlxError::Tls(_)
-            )
+                | SqlxError::PoolTimedOut
+                | SqlxError::PoolClosed
+                | SqlxError::WorkerCrashed
+                | SqlxError::Tls(_) => true,
+                // SQLite's "database is busy" (5) and "locked" (6): another writer holds it.
+                SqlxError::Database(db) => matches!(db.code().as_deref(), Some("5" | "6" | "517")),
+                _ => false,
+            }
         }
         _ => false,
     }

@@ -16,6 +16,10 @@ pub struct Model {
     pub global_south: bool,
     #[sea_orm(column_type = "Json")]
     pub members: Json,
+    #[sea_orm(column_type = "Text")]
+    pub search_title: String,
+    #[sea_orm(column_type = "Text")]
+    pub search_body: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

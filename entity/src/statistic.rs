@@ -30,6 +30,10 @@ pub struct Model {
     pub note_en: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub note_ar: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub search_title: String,
+    #[sea_orm(column_type = "Text")]
+    pub search_body: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

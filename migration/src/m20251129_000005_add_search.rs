@@ -1,4 +1,4 @@
-//! Full-text search over companies, models, sources and claims.
+//! Full-text search over every listed resource.
 //!
 //! The service writes each record's normalized search tokens into `search_title` and
 //! `search_body` (see the service's `search_text` module); the database keeps the index
@@ -11,7 +11,15 @@ use sea_orm_migration::{prelude::*, sea_orm::DatabaseBackend};
 pub struct Migration;
 
 /// The searchable tables.
-const TABLES: [&str; 4] = ["companies", "models", "sources", "claims"];
+const TABLES: [&str; 7] = [
+    "companies",
+    "models",
+    "sources",
+    "claims",
+    "countries",
+    "metrics",
+    "statistics",
+];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

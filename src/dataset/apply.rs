@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use entity::{claim, company, country, metric, model, revision, source, statistic};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, ModelTrait, QueryFilter, QuerySelect, TransactionTrait,
+    IntoActiveModel, ModelTrait, QueryFilter, QuerySelect,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -55,7 +55,7 @@ impl fmt::Display for Report {
 
 /// Applies `data`, which must already be checked.
 pub async fn apply(db: &DatabaseConnection, data: &Dataset) -> Result<Report, DbErr> {
-    let tx = db.begin().await?;
+    let tx = crate::services::writes::begin(db).await?;
     let mut loader = Loader {
         tx: &tx,
         now: revisions::now(),
@@ -99,6 +99,8 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 un_region: row.un_region.clone(),
                 global_south: row.global_south,
                 members: json!(row.members),
+                search_title: String::new(),
+                search_body: String::new(),
                 version: old.map_or(1, |o| o.version),
                 created_at: old.map_or(now, |o| o.created_at),
                 updated_at: old.map_or(now, |o| o.updated_at),
@@ -250,6 +252,8 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 unit: row.unit.clone(),
                 description_en: row.description.en.clone(),
                 description_ar: row.description.ar.clone(),
+                search_title: String::new(),
+                search_body: String::new(),
                 version: old.map_or(1, |o| o.version),
                 created_at: old.map_or(now, |o| o.created_at),
                 updated_at: old.map_or(now, |o| o.updated_at),
@@ -291,6 +295,8 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 source_id: source_id(&row.source).unwrap_or_default(),
                 note_en: row.note.as_ref().map(|n| n.en.clone()),
                 note_ar: row.note.as_ref().map(|n| n.ar.clone()),
+                search_title: String::new(),
+                search_body: String::new(),
                 version: old.map_or(1, |o| o.version),
                 created_at: old.map_or(now, |o| o.created_at),
                 updated_at: old.map_or(now, |o| o.updated_at),

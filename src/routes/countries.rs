@@ -65,6 +65,8 @@ impl From<country::Model> for Country {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListCountriesParams {
+    /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    q: Option<String>,
     /// `country`, `region` or `group`.
     kind: Option<String>,
     /// `true` for those counted in the Global South, `false` for the others.
@@ -91,6 +93,7 @@ pub async fn list_countries(
     let page = PageRequest::parse(&countries::LIST, &query.page)?;
     let filters = query.filters;
     let filter = countries::Filter {
+        q: super::search::query(filters.q)?,
         kind: parse::one_of(
             "kind",
             filters.kind,

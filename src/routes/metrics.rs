@@ -59,6 +59,8 @@ impl From<metric::Model> for Metric {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListMetricsParams {
+    /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    q: Option<String>,
     /// Only metrics in this unit, such as `percent`.
     unit: Option<String>,
 }
@@ -80,6 +82,7 @@ pub async fn list_metrics(
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::parse(&metrics::LIST, &query.page)?;
     let filter = metrics::Filter {
+        q: super::search::query(query.filters.q)?,
         unit: parse::key("unit", query.filters.unit)?,
     };
     let rows = metrics::list(db.get_ref(), filter, &page).await?;

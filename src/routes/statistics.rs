@@ -134,6 +134,8 @@ impl Statistic {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListStatisticsParams {
+    /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    q: Option<String>,
     /// The metric's key, such as `users`.
     metric: Option<String>,
     /// What kind of subject the figure is about.
@@ -175,6 +177,7 @@ pub async fn list_statistics(
     let page = PageRequest::parse(&statistics::LIST, &query.page)?;
     let filters = query.filters;
     let filter = statistics::Filter {
+        q: super::search::query(filters.q)?,
         metric: parse::key("metric", filters.metric)?,
         subject_type: parse::one_of(
             "subject_type",

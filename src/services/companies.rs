@@ -72,7 +72,7 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(query) = &filter.q {
         select = select.filter(super::search::matches(
             db.get_database_backend(),
-            super::search::Kind::Companies,
+            "companies",
             query,
         ));
     }

@@ -46,6 +46,8 @@ pub static LIST: ListSpec<Entity> = ListSpec {
 /// Which countries to list.
 #[derive(Debug, Default)]
 pub struct Filter {
+    /// Only those matching this full-text query.
+    pub q: Option<crate::domain::search_text::Query>,
     /// Only this kind.
     pub kind: Option<CountryKind>,
     /// Only those in (or out of) the Global South.
@@ -62,6 +64,13 @@ pub async fn list<C: ConnectionTrait>(
     page: &PageRequest<Entity>,
 ) -> Result<Page<country::Model>, DbErr> {
     let mut select = Entity::find();
+    if let Some(query) = &filter.q {
+        select = select.filter(super::search::matches(
+            db.get_database_backend(),
+            "countries",
+            query,
+        ));
+    }
     if let Some(kind) = filter.kind {
         select = select.filter(Column::Kind.eq(kind.as_str()));
     }

@@ -35,6 +35,8 @@ pub static LIST: ListSpec<Entity> = ListSpec {
 /// Which metrics to list.
 #[derive(Debug, Default)]
 pub struct Filter {
+    /// Only those matching this full-text query.
+    pub q: Option<crate::domain::search_text::Query>,
     /// Only this unit.
     pub unit: Option<String>,
 }
@@ -47,6 +49,13 @@ pub async fn list<C: ConnectionTrait>(
     page: &PageRequest<Entity>,
 ) -> Result<Page<metric::Model>, DbErr> {
     let mut select = Entity::find();
+    if let Some(query) = &filter.q {
+        select = select.filter(super::search::matches(
+            db.get_database_backend(),
+            "metrics",
+            query,
+        ));
+    }
     if let Some(unit) = filter.unit {
         select = select.filter(Column::Unit.eq(unit));
     }

@@ -135,7 +135,7 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(query) = &filter.q {
         select = select.filter(super::search::matches(
             db.get_database_backend(),
-            super::search::Kind::Models,
+            "models",
             query,
         ));
     }

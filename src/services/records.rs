@@ -77,7 +77,7 @@ where
 
 /// The columns whose text a record is found by: its names and titles …
 const SEARCH_TITLE: &[&str] = &[
-    "name", "name_en", "name_ar", "title", "slug", "key", "text_en", "text_ar",
+    "name", "name_en", "name_ar", "title", "slug", "key", "code", "text_en", "text_ar",
 ];
 /// … and the rest of its text.
 const SEARCH_BODY: &[&str] = &[
@@ -97,6 +97,8 @@ const SEARCH_BODY: &[&str] = &[
     "headquarters_ar",
     "license",
     "huggingface_repo",
+    "un_region",
+    "unit",
 ];
 
 /// Writes the normalized search tokens of a searchable record into its `search_title`

@@ -46,9 +46,10 @@ impl Kind {
     }
 }
 
-/// The condition "this row of `kind`'s table matches `query`", for the backend of `db`.
-pub fn matches(backend: DatabaseBackend, kind: Kind, query: &Query) -> SimpleExpr {
-    let table = kind.table();
+/// The condition "this row of `table` matches `query`", for the backend of `db`. Every
+/// listed table is indexed: companies, models, sources, claims, countries, metrics and
+/// statistics.
+pub fn matches(backend: DatabaseBackend, table: &str, query: &Query) -> SimpleExpr {
     if query.terms.is_empty() {
         return Expr::cust("1 = 0");
     }
@@ -93,7 +94,7 @@ pub async fn search<C: ConnectionTrait>(
     let backend = db.get_database_backend();
     let mut hits = Vec::new();
     for kind in kinds {
-        let condition = matches(backend, *kind, query);
+        let condition = matches(backend, kind.table(), query);
         match kind {
             Kind::Claims => {
                 for row in claim::Entity::find()

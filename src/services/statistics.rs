@@ -75,6 +75,8 @@ pub static LIST: ListSpec<Entity> = ListSpec {
 /// Which statistics to list.
 #[derive(Debug, Default)]
 pub struct Filter {
+    /// Only those matching this full-text query.
+    pub q: Option<crate::domain::search_text::Query>,
     /// Only this metric (key).
     pub metric: Option<String>,
     /// Only about this kind of subject.
@@ -101,6 +103,13 @@ pub async fn list<C: ConnectionTrait>(
     page: &PageRequest<Entity>,
 ) -> Result<(Page<statistic::Model>, Related), DbErr> {
     let mut select = Entity::find();
+    if let Some(query) = &filter.q {
+        select = select.filter(super::search::matches(
+            db.get_database_backend(),
+            "statistics",
+            query,
+        ));
+    }
     if let Some(key) = filter.metric {
         select = select.filter(
             Column::MetricId.in_subquery(super::id_where::<metric::Entity>(
@@ -380,6 +389,8 @@ pub async fn prepare<C: ConnectionTrait>(
         source_id: source_id.unwrap_or_default(),
         note_en: input.note.as_ref().map(|n| n.en.clone()),
         note_ar: input.note.map(|n| n.ar),
+        search_title: String::new(),
+        search_body: String::new(),
         version: existing.map_or(1, |e| e.version),
         created_at: existing.map_or(now, |e| e.created_at),
         updated_at: now,

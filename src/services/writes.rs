@@ -64,6 +64,18 @@ fn field_in(detail: &str) -> Option<&'static str> {
         .find(|field| detail.contains(field))
 }
 
+/// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`), waiting its turn behind other writers, so that no write can find its
+/// snapshot stale half way and fail.
+pub async fn begin(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+    })
+    .await
+}
+
 /// Creates `model` (and a claim's `children`), with its revision, in one transaction.
 pub async fn create<E>(
     db: &DatabaseConnection,
@@ -83,7 +95,7 @@ where
     };
     let id = records::id_of::<E>(&model);
     let extra = children.map_or(serde_json::Value::Null, Children::to_json);
-    let tx = db.begin().await?;
+    let tx = begin(db).await?;
     records::insert::<E, _>(&tx, resource, model, &extra, stamp)
         .await
         .map_err(conflict)?;
@@ -116,7 +128,7 @@ where
         Some((old, new)) => (old.to_json(), new.to_json()),
         None => (serde_json::Value::Null, serde_json::Value::Null),
     };
-    let tx = db.begin().await?;
+    let tx = begin(db).await?;
     let updated = records::update::<E, _>(
         &tx,
         resource,
@@ -155,7 +167,7 @@ where
         at: revisions::now(),
     };
     let extra = children.map_or(serde_json::Value::Null, Children::to_json);
-    let tx = db.begin().await?;
+    let tx = begin(db).await?;
     if !records::delete::<E, _>(&tx, resource, before, &extra, stamp)
         .await
         .map_err(conflict)?

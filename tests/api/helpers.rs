@@ -168,7 +168,7 @@ pub fn test_config(database_url: &str) -> Config {
         data_dir: data_dir(),
         seed_on_start: false,
         db_max_connections: 5,
-        db_connect_timeout: Duration::from_secs(2),
+        db_connect_timeout: Duration::from_secs(10),
         shutdown_timeout: Duration::from_secs(1),
         max_body_bytes: 1024 * 1024,
         cors_write_origins: vec!["https://desk.example.org".to_owned()],
