@@ -36,7 +36,38 @@ async fn writes_need_a_live_key_of_the_right_role(backend: Backend) {
             "/v1/companies/no-such-company",
             Some(json!({"founded": 2023})),
         ),
+        (Method::DELETE, "/v1/companies/deepseek", None),
+        (Method::POST, "/v1/models", Some(json!({"slug": "x"}))),
+        (
+            Method::PATCH,
+            "/v1/models/gpt-5",
+            Some(json!({"license": "x"})),
+        ),
         (Method::DELETE, "/v1/models/gpt-5", None),
+        (Method::POST, "/v1/sources", Some(json!({"title": "x"}))),
+        (
+            Method::PATCH,
+            "/v1/sources/aljazeera-ai-race-2025",
+            Some(json!({"title": "x"})),
+        ),
+        (Method::DELETE, "/v1/sources/aljazeera-ai-race-2025", None),
+        (Method::POST, "/v1/statistics", Some(json!({"value": 1}))),
+        (
+            Method::PATCH,
+            "/v1/statistics/article-s1",
+            Some(json!({"value": 1})),
+        ),
+        (Method::DELETE, "/v1/statistics/article-s1", None),
+        (
+            Method::POST,
+            "/v1/claims",
+            Some(json!({"verdict": "false"})),
+        ),
+        (
+            Method::PATCH,
+            "/v1/claims/article-c1",
+            Some(json!({"verdict": "false"})),
+        ),
         (Method::DELETE, "/v1/claims/no-such-claim", None),
         (
             Method::POST,
@@ -44,11 +75,41 @@ async fn writes_need_a_live_key_of_the_right_role(backend: Backend) {
             Some(json!({"source": "aljazeera-ai-race-2025", "relation": "context"})),
         ),
         (
+            Method::DELETE,
+            "/v1/claims/article-c1/evidence/00000000-0000-0000-0000-000000000000",
+            None,
+        ),
+        (
+            Method::POST,
+            "/v1/claims/article-c1/subjects",
+            Some(json!({"type": "country", "key": "IN"})),
+        ),
+        (
+            Method::DELETE,
+            "/v1/claims/article-c1/subjects/country/CN",
+            None,
+        ),
+        (
+            Method::POST,
+            "/v1/companies/deepseek/revisions/00000000-0000-0000-0000-000000000000/restore",
+            None,
+        ),
+        (
+            Method::POST,
+            "/v1/claims/article-c1/revisions/00000000-0000-0000-0000-000000000000/restore",
+            None,
+        ),
+        (
             Method::POST,
             "/v1/keys",
             Some(json!({"name": "x", "role": "editor"})),
         ),
         (Method::GET, "/v1/keys", None),
+        (
+            Method::DELETE,
+            "/v1/keys/00000000-0000-0000-0000-000000000000",
+            None,
+        ),
     ];
     for (method, path, body) in &cases {
         for key in [
