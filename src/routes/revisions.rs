@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{
     error::ApiError,
-    services::{listing::PageRequest, records, revisions},
+    services::{listing::PageRequest, revisions},
 };
 
 /// One change to one record.
@@ -158,15 +158,7 @@ async fn history<R: Editable>(
     query: ListQuery<ListRecordRevisionsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::parse(&revisions::LIST, &query.page)?;
-    let record_id = match R::load(db, key).await? {
-        Some(loaded) => records::id_of::<R::Entity>(R::model(&loaded)),
-        None => revisions::record_id_by_key(db, R::RESOURCE, key)
-            .await?
-            .ok_or_else(|| ApiError::NotFound {
-                resource: R::SINGULAR,
-                id: key.to_owned(),
-            })?,
-    };
+    let record_id = writes::record_id::<R>(db, key).await?;
     let filter = revisions::Filter {
         resource: Some(R::RESOURCE.to_owned()),
         record_id: Some(record_id),

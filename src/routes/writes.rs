@@ -403,25 +403,66 @@ where
     let mut input = serde_json::to_value(R::input_of(&before)).map_err(anyhow::Error::new)?;
     change(&mut input)?;
     let (after, children) = R::prepare(db, super::body::input(input)?, Some(&before)).await?;
-    let old_children = R::children(&before);
+    save::<R>(db, principal, key, &before, after, children).await
+}
+
+/// Replaces `before` by `after` (and its claim parts), then answers with the changed
+/// record; 412 with the current ETag when another writer got there first.
+async fn save<R: Editable>(
+    db: &sea_orm::DatabaseConnection,
+    principal: &Principal,
+    key: &str,
+    before: &R::Loaded,
+    after: R::Model,
+    children: Option<crate::services::claims::Children>,
+) -> Result<HttpResponse, ApiError>
+where
+    <R::Entity as sea_orm::EntityTrait>::ActiveModel:
+        sea_orm::ActiveModelTrait<Entity = R::Entity> + Send,
+{
+    let old_children = R::children(before);
     let pair = pair(&old_children, &children);
     match crate::services::writes::update::<R::Entity>(
         db,
         R::RESOURCE,
-        R::model(&before),
+        R::model(before),
         pair,
         after,
         &principal.actor(),
     )
     .await
     {
-        Ok(updated) => {
-            let loaded = load::<R>(db, &R::url_key(&updated)).await?;
-            let version = version::<R>(&loaded);
-            changed(version, &R::view(loaded)?)
-        }
+        Ok(updated) => respond_changed::<R>(db, &R::url_key(&updated)).await,
         Err(WriteError::Stale) => Err(lost_race::<R>(db, key).await),
         Err(err) => Err(err.into()),
+    }
+}
+
+/// A 200 with the record at `key` as it now is, and its ETag.
+async fn respond_changed<R: Editable>(
+    db: &sea_orm::DatabaseConnection,
+    key: &str,
+) -> Result<HttpResponse, ApiError> {
+    let loaded = load::<R>(db, key).await?;
+    let version = version::<R>(&loaded);
+    changed(version, &R::view(loaded)?)
+}
+
+/// The id of the record `key` names, whether it exists or was deleted (then found through
+/// its revisions).
+pub async fn record_id<R: Editable>(
+    db: &sea_orm::DatabaseConnection,
+    key: &str,
+) -> Result<uuid::Uuid, ApiError> {
+    use crate::services::{records, revisions};
+    match R::load(db, key).await? {
+        Some(loaded) => Ok(records::id_of::<R::Entity>(R::model(&loaded))),
+        None => revisions::record_id_by_key(db, R::RESOURCE, key)
+            .await?
+            .ok_or_else(|| ApiError::NotFound {
+                resource: R::SINGULAR,
+                id: key.to_owned(),
+            }),
     }
 }
 
@@ -466,21 +507,12 @@ where
     <R::Entity as sea_orm::EntityTrait>::ActiveModel:
         sea_orm::ActiveModelTrait<Entity = R::Entity> + sea_orm::TryIntoModel<R::Model> + Send,
 {
-    use crate::services::{records, revisions};
+    use crate::services::revisions;
     let not_found = || ApiError::NotFound {
         resource: "revision",
         id: revision_id.to_string(),
     };
-    let current = R::load(db, key).await?;
-    let record_id = match &current {
-        Some(loaded) => records::id_of::<R::Entity>(R::model(loaded)),
-        None => revisions::record_id_by_key(db, R::RESOURCE, key)
-            .await?
-            .ok_or_else(|| ApiError::NotFound {
-                resource: R::SINGULAR,
-                id: key.to_owned(),
-            })?,
-    };
+    let record_id = record_id::<R>(db, key).await?;
     let revision = revisions::find(db, R::RESOURCE, revision_id)
         .await?
         .filter(|revision| revision.record_id == record_id)
@@ -497,44 +529,26 @@ where
                 .into(),
         })?;
     let children = R::children_of_picture(picture);
-    let actor = principal.actor();
-    let saved_key = R::url_key(&restored);
-    match current {
+    match R::load(db, key).await? {
         Some(before) => {
             if req.headers().contains_key(header::IF_MATCH) {
                 check_if_match::<R>(req, &before, db).await?;
             }
-            let old_children = R::children(&before);
-            let pair = pair(&old_children, &children);
-            match crate::services::writes::update::<R::Entity>(
-                db,
-                R::RESOURCE,
-                R::model(&before),
-                pair,
-                restored,
-                &actor,
-            )
-            .await
-            {
-                Ok(_) => {}
-                Err(WriteError::Stale) => return Err(lost_race::<R>(db, key).await),
-                Err(err) => return Err(err.into()),
-            }
+            save::<R>(db, principal, key, &before, restored, children).await
         }
         None => {
+            let saved_key = R::url_key(&restored);
             crate::services::writes::create::<R::Entity>(
                 db,
                 R::RESOURCE,
                 restored,
                 children.as_ref(),
-                &actor,
+                &principal.actor(),
             )
-            .await?
+            .await?;
+            respond_changed::<R>(db, &saved_key).await
         }
     }
-    let loaded = load::<R>(db, &saved_key).await?;
-    let version = version::<R>(&loaded);
-    changed(version, &R::view(loaded)?)
 }
 
 /// Declares a resource's `POST`, `PATCH` and `DELETE` handlers, documented for OpenAPI.
