@@ -7,6 +7,7 @@ mod m20251129_000002_create_statistics_and_claims;
 mod m20251129_000003_create_revisions;
 mod m20251129_000004_create_api_keys_and_idempotency_keys;
 mod m20251129_000005_add_search;
+mod m20251129_000006_search_configurations;
 
 /// Every migration, in the order it runs.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251129_000003_create_revisions::Migration),
             Box::new(m20251129_000004_create_api_keys_and_idempotency_keys::Migration),
             Box::new(m20251129_000005_add_search::Migration),
+            Box::new(m20251129_000006_search_configurations::Migration),
         ]
     }
 }

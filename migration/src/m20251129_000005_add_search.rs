@@ -11,7 +11,7 @@ use sea_orm_migration::{prelude::*, sea_orm::DatabaseBackend};
 pub struct Migration;
 
 /// The searchable tables.
-const TABLES: [&str; 7] = [
+pub(crate) const TABLES: [&str; 7] = [
     "companies",
     "models",
     "sources",

@@ -1,5 +1,8 @@
 //! Text normalization for search, used both when records are written and when queries
 //! are parsed, so that PostgreSQL and SQLite index and look up the very same tokens.
+//! PostgreSQL passes them through its `english` and `arabic` configurations once more
+//! (stop words, and a second stemming that changes a few already-stemmed tokens) on both
+//! the document and the query side, so both sides still agree.
 //!
 //! Arabic: diacritics (tashkeel) and tatweel are dropped; alef forms (أ إ آ ٱ) become ا,
 //! alef maqsura ى becomes ي, taa marbuta ة becomes ه; the conjunctions و and ف are split
@@ -157,7 +160,7 @@ impl Query {
             .map(String::as_str)
     }
 
-    /// The query in PostgreSQL `to_tsquery('simple', …)` syntax.
+    /// The query in PostgreSQL `to_tsquery` syntax.
     pub fn tsquery(&self) -> String {
         let quote = |word: &str| format!("'{word}'");
         self.terms
@@ -188,38 +191,29 @@ impl Query {
             .collect::<Vec<_>>()
             .join(" ")
     }
-
-    /// How well `title` and `body` (search documents) match: title words count thrice,
-    /// phrases double. The same on every backend.
-    pub fn score(&self, title: &str, body: &str) -> u32 {
-        let title: Vec<&str> = title.split(' ').collect();
-        let body: Vec<&str> = body.split(' ').collect();
-        let has = |tokens: &[&str], term: &Term| match term {
-            Term::Word(word) => tokens.contains(&word.as_str()),
-            Term::Phrase(words) => tokens
-                .windows(words.len())
-                .any(|w| w.iter().zip(words).all(|(a, b)| a == b)),
-        };
-        self.terms
-            .iter()
-            .map(|term| {
-                let weight = if matches!(term, Term::Phrase(_)) {
-                    2
-                } else {
-                    1
-                };
-                weight * (3 * u32::from(has(&title, term)) + u32::from(has(&body, term)))
-            })
-            .sum()
-    }
 }
 
-/// A short extract of `text` around the query's first match, with the matched words
-/// wrapped in `<mark>`; the rest is HTML-escaped.
-pub fn snippet(text: &str, query: &Query, words_around: usize) -> String {
+/// A short extract of the first of `texts` that matches the query (or of the first, if
+/// none does), around its first match, with the matched words wrapped in `<mark>`; the
+/// rest is HTML-escaped.
+pub fn snippet<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    query: &Query,
+    words_around: usize,
+) -> String {
     let wanted: Vec<&str> = query.words().collect();
-    let words: Vec<&str> = text.split_whitespace().collect();
     let matches = |word: &str| tokens(word).iter().any(|t| wanted.contains(&t.as_str()));
+    let texts: Vec<Vec<&str>> = texts
+        .into_iter()
+        .map(|text| text.split_whitespace().collect())
+        .collect();
+    let Some(words) = texts
+        .iter()
+        .find(|words| words.iter().any(|w| matches(w)))
+        .or(texts.first())
+    else {
+        return String::new();
+    };
     let first = words.iter().position(|w| matches(w)).unwrap_or(0);
     let start = first.saturating_sub(words_around / 3);
     let end = (start + words_around).min(words.len());
@@ -302,13 +296,18 @@ mod tests {
     }
 
     #[test]
-    fn titles_outrank_bodies_and_snippets_mark_matches() {
+    fn snippets_mark_matches_and_escape_the_rest() {
         let query = Query::parse("export").unwrap();
-        assert!(
-            query.score(&document(["Export controls"]), "")
-                > query.score("", &document(["US export controls"]))
+        let snippet = snippet(
+            [
+                "No match here",
+                "The US tightened <export> controls on chips",
+            ],
+            &query,
+            5,
         );
-        let snippet = snippet("The US tightened <export> controls on chips", &query, 5);
         assert!(snippet.contains("<mark>&lt;export&gt;</mark>"), "{snippet}");
+        assert!(!snippet.contains("<export>"), "{snippet}");
+        assert!(!snippet.contains("No match"), "{snippet}");
     }
 }

@@ -92,6 +92,8 @@ async fn find_claim(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RelatedClaimsParams {
+    /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    q: Option<String>,
     /// Only claims with this verdict.
     #[param(value_type = Option<Verdict>)]
     verdict: Option<String>,
@@ -105,6 +107,7 @@ async fn related_claims(
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::parse(&claims::LIST, &query.page)?;
     let filter = claims::Filter {
+        q: super::search::query(query.filters.q)?,
         verdict: parse::one_of(
             "verdict",
             query.filters.verdict,
@@ -415,7 +418,10 @@ pub async fn find_claim_review(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct ListClaimReviewsParams {}
+pub struct ListClaimReviewsParams {
+    /// A full-text query in Arabic or English (see `/v1/search`).
+    q: Option<String>,
+}
 
 /// List every ClaimReview.
 ///
@@ -435,6 +441,7 @@ pub async fn list_claim_reviews(
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::parse(&claims::LIST, &query.page)?;
     let filter = claims::Filter {
+        q: super::search::query(query.filters.q)?,
         reviewed: true,
         ..Default::default()
     };

@@ -223,6 +223,8 @@ pub async fn find_model(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListDerivativesParams {
+    /// A full-text query in Arabic or English (see `/v1/search`), combined with `depth`.
+    q: Option<String>,
     /// How many generations to follow: 1 for direct derivatives only, at most 10.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 10, default = 1)]
     depth: Option<String>,
@@ -259,9 +261,10 @@ pub async fn list_model_derivatives(
                 )
             })?,
     };
+    let q = super::search::query(query.filters.q)?;
     let slug = slug.into_inner();
     let (rows, related, generations): (_, _, HashMap<Uuid, u32>) =
-        models::derivatives(db.get_ref(), &slug, depth, &page)
+        models::derivatives(db.get_ref(), &slug, depth, q.as_ref(), &page)
             .await?
             .ok_or(ApiError::NotFound {
                 resource: "model",

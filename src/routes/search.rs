@@ -33,7 +33,7 @@ pub fn query(q: Option<String>) -> Result<Option<Query>, ApiError> {
     "type": "claims", "key": "article-c6",
     "title": {"en": "Chinese models have become a tool of political influence, China's \"digital soft power\".", "ar": "…"},
     "snippet": {"en": "… China's \"digital <mark>soft</mark> <mark>power</mark>\".", "ar": "…"},
-    "score": 12
+    "score": 1.2
 }))]
 pub struct SearchHit {
     /// `claims`, `models`, `companies` or `sources`.
@@ -45,9 +45,11 @@ pub struct SearchHit {
     pub title: Localized,
     /// A short extract around the match, HTML-escaped, with the matched words in `<mark>`.
     pub snippet: Localized,
-    /// How well it matches: higher is better. A match in a name or title counts three
-    /// times one in a description; a quoted phrase counts double.
-    pub score: u32,
+    /// How well it matches: higher is better, a match in a name or title weighing ten
+    /// times one in a description. Scores compare hits within one search; their scale
+    /// depends on the database behind the service (PostgreSQL's `ts_rank_cd`, SQLite's
+    /// `bm25`).
+    pub score: f64,
 }
 
 /// A page of search results.
@@ -76,7 +78,8 @@ pub struct SearchParams {
 ///
 /// Ranked by relevance (a match in a name or title outranks one in a description), ties
 /// by recency. A query in either language searches both languages' text. Paginated with
-/// `limit` and `cursor`; `sort`, `count` and `facets` are not available here.
+/// `limit` and `cursor`, up to the best 1,000 results; `sort`, `count` and `facets` are
+/// not available here.
 #[utoipa::path(
     tag = "search",
     params(SearchParams, ("limit" = Option<u32>, Query, description = "Results per page, 1 to 200 (default 50)"),
@@ -139,7 +142,10 @@ pub async fn search_records(
                 )
             })? as usize,
     };
-    let hits = search::search(db.get_ref(), &query, &kinds).await?;
+    // One more than the page shows, to know whether another follows; never deeper than
+    // MAX_RESULTS.
+    let wanted = (offset + limit + 1).min(search::MAX_RESULTS as usize);
+    let hits = search::search(db.get_ref(), &query, &kinds, wanted as u64).await?;
     let next_cursor = (hits.len() > offset + limit).then(|| {
         Cursor {
             list: "search".into(),
@@ -157,11 +163,11 @@ pub async fn search_records(
             kind: hit.kind.table(),
             key: hit.key,
             snippet: Localized::new(
-                search_text::snippet(&hit.text.en, &query, 30),
-                search_text::snippet(&hit.text.ar, &query, 30),
+                search_text::snippet(hit.texts.iter().map(|t| t.en.as_str()), &query, 30),
+                search_text::snippet(hit.texts.iter().map(|t| t.ar.as_str()), &query, 30),
             ),
             title: hit.title,
-            score: hit.score,
+            score: (hit.score * 1e6).round() / 1e6,
         })
         .collect();
     let lang: Option<Lang> = params.lang;

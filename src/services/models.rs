@@ -195,6 +195,7 @@ pub async fn derivatives<C: ConnectionTrait>(
     db: &C,
     slug: &str,
     depth: u32,
+    q: Option<&crate::domain::search_text::Query>,
     page: &PageRequest<Entity>,
 ) -> Result<Option<Derivatives>, DbErr> {
     let Some(root) = Entity::find().filter(Column::Slug.eq(slug)).one(db).await? else {
@@ -217,7 +218,14 @@ pub async fn derivatives<C: ConnectionTrait>(
         frontier = children.into_iter().filter(|id| seen.insert(*id)).collect();
         generation.extend(frontier.iter().map(|id| (*id, level)));
     }
-    let select = Entity::find().filter(Column::Id.is_in(generation.keys().copied()));
+    let mut select = Entity::find().filter(Column::Id.is_in(generation.keys().copied()));
+    if let Some(query) = q {
+        select = select.filter(super::search::matches(
+            db.get_database_backend(),
+            "models",
+            query,
+        ));
+    }
     let page = listing::fetch(db, select, page).await?;
     let related = Related::load(db, needs(&page.items)).await?;
     Ok(Some((page, related, generation)))

@@ -1,20 +1,24 @@
-//! Full-text search: the database finds the records whose search tokens match a query
-//! (PostgreSQL's `tsvector`, SQLite's FTS5); the service ranks them, the same way on
-//! both, so that both return the same results in the same order.
+//! Full-text search: the database finds and ranks the records whose search tokens match
+//! a query (PostgreSQL's `tsvector` with `ts_rank_cd`, SQLite's FTS5 with `bm25`). Both
+//! index the same normalized tokens, so both find the same records; their scores differ
+//! in scale and, between close matches, in order.
+
+use std::collections::HashMap;
 
 use entity::{claim, company, model, source};
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, Statement,
     sea_query::{Expr, SimpleExpr},
 };
+use uuid::Uuid;
 
 use crate::domain::{lang::Localized, search_text::Query};
 
-/// The most matches of one type considered for a search.
-pub const MAX_MATCHES: u64 = 1000;
+/// How deep search results can be paged: the best this many of each type.
+pub const MAX_RESULTS: u64 = 1000;
 
 /// What can be searched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// Claims.
     Claims,
@@ -46,6 +50,12 @@ impl Kind {
     }
 }
 
+/// The PostgreSQL expression of `query`: each configuration parses the same normalized
+/// tokens, and a row matches if either's reading does.
+fn pg_query(first: usize, second: usize) -> String {
+    format!("(to_tsquery('english', ${first}) || to_tsquery('arabic', ${second}))")
+}
+
 /// The condition "this row of `table` matches `query`", for the backend of `db`. Every
 /// listed table is indexed: companies, models, sources, claims, countries, metrics and
 /// statistics.
@@ -55,16 +65,86 @@ pub fn matches(backend: DatabaseBackend, table: &str, query: &Query) -> SimpleEx
     }
     match backend {
         DatabaseBackend::Postgres => Expr::cust_with_values(
-            format!("\"{table}\".\"search_vector\" @@ to_tsquery('simple', $1)"),
-            [query.tsquery()],
+            format!("\"{table}\".\"search_vector\" @@ {}", pg_query(1, 2)),
+            [query.tsquery(), query.tsquery()],
         ),
         _ => Expr::cust_with_values(
             format!(
-                "\"{table}\".\"id\" IN (SELECT \"id\" FROM \"{table}_fts\" WHERE \"{table}_fts\" MATCH ?)"
+                "\"{table}\".\"id\" IN (SELECT \"id\" FROM \"search_index\" WHERE \"search_index\" MATCH ? AND \"kind\" = ?)"
             ),
-            [query.fts5()],
+            [query.fts5(), table.to_owned()],
         ),
     }
+}
+
+/// A match: its type, id and score.
+type Ranked = (Kind, Uuid, f64);
+
+/// The best `limit` matches of `query` among `kinds`, best first: on PostgreSQL by
+/// `ts_rank_cd` with a title weighing ten times a body, on SQLite by `bm25` with the same
+/// column weights (negated, so that higher is better on both). Ties go to the more
+/// recently updated, then by type and id, so that every page of a search cuts the same
+/// list.
+async fn ranked<C: ConnectionTrait>(
+    db: &C,
+    query: &Query,
+    kinds: &[Kind],
+    limit: u64,
+) -> Result<Vec<Ranked>, DbErr> {
+    if query.terms.is_empty() || kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let statement = match backend {
+        DatabaseBackend::Postgres => {
+            let selects: Vec<String> = kinds
+                .iter()
+                .map(|kind| {
+                    let table = kind.table();
+                    format!(
+                        "(SELECT '{table}' AS \"kind\", \"id\", \"updated_at\", \
+                           ts_rank_cd('{{0, 0, 0.1, 1}}', \"search_vector\", parsed.query)::float8 AS \"score\" \
+                         FROM \"{table}\", (SELECT {} AS query) AS parsed \
+                         WHERE \"search_vector\" @@ parsed.query \
+                         ORDER BY \"score\" DESC, \"updated_at\" DESC, \"id\" LIMIT $2)",
+                        pg_query(1, 1)
+                    )
+                })
+                .collect();
+            Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "SELECT \"kind\", \"id\", \"score\" FROM ({}) AS hits \
+                     ORDER BY \"score\" DESC, \"updated_at\" DESC, \"kind\", \"id\" LIMIT $2",
+                    selects.join(" UNION ALL ")
+                ),
+                [query.tsquery().into(), limit.into()],
+            )
+        }
+        _ => {
+            let names: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.table())).collect();
+            Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "SELECT \"kind\", \"id\", -bm25(\"search_index\", 0.0, 0.0, 0.0, 10.0, 1.0) AS \"score\" \
+                     FROM \"search_index\" WHERE \"search_index\" MATCH ? AND \"kind\" IN ({}) \
+                     ORDER BY \"score\" DESC, \"updated_at\" DESC, \"kind\", \"id\" LIMIT ?",
+                    names.join(", ")
+                ),
+                [query.fts5().into(), limit.into()],
+            )
+        }
+    };
+    let mut hits = Vec::new();
+    for row in db.query_all_raw(statement).await? {
+        let kind: String = row.try_get("", "kind")?;
+        let Some(kind) = Kind::parse(&kind) else {
+            continue;
+        };
+        hits.push((kind, row.try_get("", "id")?, row.try_get("", "score")?));
+    }
+    Ok(hits)
 }
 
 /// One search result.
@@ -76,108 +156,120 @@ pub struct Hit {
     pub key: String,
     /// Its title.
     pub title: Localized,
-    /// The text a snippet is taken from.
-    pub text: Localized,
-    /// How well it matches.
-    pub score: u32,
-    /// When it last changed, for breaking ties.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// The texts a snippet may be taken from: the first that matches, in each language.
+    pub texts: Vec<Localized>,
+    /// How well it matches: higher is better. Comparable within one search, not across
+    /// backends.
+    pub score: f64,
 }
 
-/// Every match of `query` among `kinds`, best first; ties go to the more recent.
+/// The `limit` best matches of `query` among `kinds`, best first; ties go to the more
+/// recent.
 #[tracing::instrument(skip_all)]
 pub async fn search<C: ConnectionTrait>(
     db: &C,
     query: &Query,
     kinds: &[Kind],
+    limit: u64,
 ) -> Result<Vec<Hit>, DbErr> {
-    let backend = db.get_database_backend();
-    let mut hits = Vec::new();
+    let ranked = ranked(db, query, kinds, limit).await?;
+    let mut found: HashMap<(Kind, Uuid), Hit> = HashMap::new();
     for kind in kinds {
-        let condition = matches(backend, kind.table(), query);
+        let ids = ranked
+            .iter()
+            .filter(|(k, _, _)| k == kind)
+            .map(|(_, id, _)| *id);
         match kind {
             Kind::Claims => {
                 for row in claim::Entity::find()
-                    .filter(condition)
-                    .limit(MAX_MATCHES)
+                    .filter(claim::Column::Id.is_in(ids))
                     .all(db)
                     .await?
                 {
-                    hits.push(Hit {
+                    let hit = Hit {
                         kind: *kind,
                         key: row.key.clone().unwrap_or_else(|| row.id.to_string()),
-                        score: query.score(&row.search_title, &row.search_body),
                         title: Localized::new(&row.text_en, &row.text_ar),
-                        text: match (&row.verdict_summary_en, &row.verdict_summary_ar) {
-                            (Some(en), Some(ar)) => Localized::new(
-                                format!("{} {en}", row.text_en),
-                                format!("{} {ar}", row.text_ar),
+                        texts: [
+                            Some(Localized::new(&row.text_en, &row.text_ar)),
+                            Localized::from_parts(
+                                row.verdict_summary_en.clone(),
+                                row.verdict_summary_ar.clone(),
                             ),
-                            _ => Localized::new(&row.text_en, &row.text_ar),
-                        },
-                        updated_at: row.updated_at,
-                    });
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
+                        score: 0.0,
+                    };
+                    found.insert((*kind, row.id), hit);
                 }
             }
             Kind::Models => {
                 for row in model::Entity::find()
-                    .filter(condition)
-                    .limit(MAX_MATCHES)
+                    .filter(model::Column::Id.is_in(ids))
                     .all(db)
                     .await?
                 {
-                    hits.push(Hit {
+                    let hit = Hit {
                         kind: *kind,
                         key: row.slug.clone(),
-                        score: query.score(&row.search_title, &row.search_body),
                         title: Localized::new(&row.name, &row.name),
-                        text: Localized::new(&row.description_en, &row.description_ar),
-                        updated_at: row.updated_at,
-                    });
+                        texts: vec![
+                            Localized::new(&row.description_en, &row.description_ar),
+                            Localized::new(&row.name, &row.name),
+                        ],
+                        score: 0.0,
+                    };
+                    found.insert((*kind, row.id), hit);
                 }
             }
             Kind::Companies => {
                 for row in company::Entity::find()
-                    .filter(condition)
-                    .limit(MAX_MATCHES)
+                    .filter(company::Column::Id.is_in(ids))
                     .all(db)
                     .await?
                 {
-                    hits.push(Hit {
+                    let hit = Hit {
                         kind: *kind,
                         key: row.slug.clone(),
-                        score: query.score(&row.search_title, &row.search_body),
                         title: Localized::new(&row.name_en, &row.name_ar),
-                        text: Localized::new(&row.description_en, &row.description_ar),
-                        updated_at: row.updated_at,
-                    });
+                        texts: vec![
+                            Localized::new(&row.description_en, &row.description_ar),
+                            Localized::new(&row.name_en, &row.name_ar),
+                        ],
+                        score: 0.0,
+                    };
+                    found.insert((*kind, row.id), hit);
                 }
             }
             Kind::Sources => {
                 for row in source::Entity::find()
-                    .filter(condition)
-                    .limit(MAX_MATCHES)
+                    .filter(source::Column::Id.is_in(ids))
                     .all(db)
                     .await?
                 {
-                    let note = Localized::from_parts(row.note_en.clone(), row.note_ar.clone());
-                    hits.push(Hit {
+                    let hit = Hit {
                         kind: *kind,
                         key: row.key.clone().unwrap_or_else(|| row.id.to_string()),
-                        score: query.score(&row.search_title, &row.search_body),
                         title: Localized::new(&row.title, &row.title),
-                        text: note.unwrap_or_else(|| Localized::new(&row.title, &row.title)),
-                        updated_at: row.updated_at,
-                    });
+                        texts: [
+                            Localized::from_parts(row.note_en.clone(), row.note_ar.clone()),
+                            Some(Localized::new(&row.title, &row.title)),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
+                        score: 0.0,
+                    };
+                    found.insert((*kind, row.id), hit);
                 }
             }
         }
     }
-    hits.sort_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then(b.updated_at.cmp(&a.updated_at))
-            .then_with(|| a.key.cmp(&b.key))
-    });
-    Ok(hits)
+    // In the database's order; a record deleted since it was ranked is left out.
+    Ok(ranked
+        .into_iter()
+        .filter_map(|(kind, id, score)| found.remove(&(kind, id)).map(|hit| Hit { score, ..hit }))
+        .collect())
 }

@@ -112,20 +112,35 @@ async fn hits_carry_a_title_a_marked_snippet_and_a_score(backend: Backend) {
     let body = app
         .get_json(&format!("{}&lang=ar", url("القوة الناعمة")))
         .await;
-    let hit = &body["data"][0];
+    let hit = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|hit| hit["key"] == "article-c6")
+        .unwrap_or_else(|| panic!("C6 is found: {body}"));
     assert_eq!(hit["type"], "claims");
-    assert_eq!(hit["key"], "article-c6");
     assert!(hit["title"].as_str().unwrap().contains("الناعمة"), "{hit}");
     assert!(hit["snippet"].as_str().unwrap().contains("<mark>"), "{hit}");
-    assert!(hit["score"].as_u64().unwrap() > 0);
+    assert!(hit["score"].as_f64().unwrap() > 0.0, "{hit}");
     let english = app.get_json(&url("soft power")).await;
-    assert!(
-        english["data"][0]["snippet"]["en"]
-            .as_str()
-            .unwrap()
-            .contains("<mark>soft</mark>"),
-        "{english}"
-    );
+    for hit in english["data"].as_array().unwrap() {
+        assert!(
+            hit["snippet"]["en"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("<mark>soft</mark>"),
+            "{hit}"
+        );
+    }
+    // Scores rank the hits.
+    let scores: Vec<f64> = english["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
     // A query in one language finds the other language's text too.
     assert_eq!(
         keys(&app, &url("earthquake")).await,
@@ -208,6 +223,13 @@ async fn lists_take_q_together_with_their_filters(backend: Backend) {
             "/v1/sources?q=export%20controls&kind=official",
             vec!["bis-export-controls-2022-10"],
         ),
+        (
+            "/v1/models/deepseek-v3-base/derivatives?q=reasoning&depth=2",
+            vec!["deepseek-r1"],
+        ),
+        ("/v1/models/deepseek-v3-base/derivatives?q=zzzyx", vec![]),
+        ("/v1/companies/openai/claims?q=Altman", vec!["article-c10"]),
+        ("/v1/companies/openai/claims?q=zzzyx", vec![]),
     ];
     for (path, expected) in cases {
         let body = app.get_json(path).await;
@@ -233,6 +255,35 @@ async fn lists_take_q_together_with_their_filters(backend: Backend) {
             assert!(found.is_empty(), "{path}: {found:?}");
         }
     }
+    // Derivatives matching q are still only derivatives: DeepSeek-V3-Base itself, which
+    // also mentions DeepSeek, is not one of its own.
+    let deepseek = app
+        .get_json("/v1/models/deepseek-v3-base/derivatives?q=deepseek&limit=200")
+        .await;
+    let slugs: Vec<&str> = deepseek["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["slug"].as_str().unwrap())
+        .collect();
+    assert!(
+        !slugs.is_empty() && !slugs.contains(&"deepseek-v3-base") && !slugs.contains(&"kimi-k2"),
+        "{slugs:?}"
+    );
+    // ClaimReviews take q too.
+    let mut reviews = Vec::new();
+    for path in [
+        "/v1/claimreviews?limit=200",
+        "/v1/claimreviews?q=Altman&limit=200",
+        "/v1/claimreviews?q=zzzyx",
+    ] {
+        reviews.push(app.get_json(path).await["data"].as_array().unwrap().len());
+    }
+    let [all, altman, none] = reviews[..] else {
+        unreachable!()
+    };
+    assert!(altman >= 1 && altman < all, "{altman} of {all}");
+    assert_eq!(none, 0);
 }
 
 async fn hostile_queries_get_results_or_a_400_never_a_500(backend: Backend) {
@@ -290,28 +341,66 @@ crate::on_both_backends!(
     hostile_queries_get_results_or_a_400_never_a_500,
 );
 
+/// Records that one backend legitimately finds and the other does not: the query, the
+/// record, the backend that finds it, and why.
+const DIFFERENCES: &[(&str, &str, Backend, &str)] = &[(
+    "ــالصيـــن",
+    "article-c18",
+    Backend::Postgres,
+    "PostgreSQL's Arabic stemmer, run once more over the service's tokens, reduces صيني \
+     (Chinese, in C18's summary) to صين (China); SQLite indexes the service's tokens as \
+     they are",
+)];
+
+/// Both backends find the same records for every query, but for the named differences.
+/// They rank with different functions (`ts_rank_cd`, `bm25`), so the order may differ;
+/// the records each query must put on the first page are checked on both above.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn both_backends_return_the_same_ranked_results() {
+async fn both_backends_return_the_same_top_results() {
     let sqlite = spawn_app_with_dataset(Backend::Sqlite).await;
     let postgres = spawn_app_with_dataset(Backend::Postgres).await;
+    let hits = |body: serde_json::Value, backend: Backend, q: &str| -> Vec<String> {
+        let mut hits: Vec<String> = body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                format!(
+                    "{}/{}",
+                    h["type"].as_str().unwrap(),
+                    h["key"].as_str().unwrap()
+                )
+            })
+            .filter(|hit| {
+                !DIFFERENCES.iter().any(|(case, key, only_on, _)| {
+                    *case == q && *only_on == backend && hit.ends_with(&format!("/{key}"))
+                })
+            })
+            .collect();
+        hits.sort();
+        hits
+    };
+    let mut failures = Vec::new();
     for (q, _) in QUERIES {
         let path = format!("{}&limit=200", url(q));
-        let on_sqlite = sqlite.get_json(&path).await;
-        let on_postgres = postgres.get_json(&path).await;
-        let ranked = |body: &serde_json::Value| -> Vec<(String, String, u64)> {
-            body["data"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| {
-                    (
-                        h["type"].as_str().unwrap().to_owned(),
-                        h["key"].as_str().unwrap().to_owned(),
-                        h["score"].as_u64().unwrap(),
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(ranked(&on_sqlite), ranked(&on_postgres), "{q:?}");
+        let on_sqlite = hits(sqlite.get_json(&path).await, Backend::Sqlite, q);
+        let on_postgres = hits(postgres.get_json(&path).await, Backend::Postgres, q);
+        if on_sqlite != on_postgres {
+            failures.push(format!(
+                "{q:?}: {on_sqlite:?} on SQLite, {on_postgres:?} on PostgreSQL"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Each named difference is still real: the record is found on one backend only.
+    for (q, key, only_on, why) in DIFFERENCES {
+        let path = format!("{}&limit=200", url(q));
+        let on_sqlite = keys(&sqlite, &path).await.iter().any(|k| k == key);
+        let on_postgres = keys(&postgres, &path).await.iter().any(|k| k == key);
+        assert_eq!(
+            (on_sqlite, on_postgres),
+            (*only_on == Backend::Sqlite, *only_on == Backend::Postgres),
+            "{q:?} {key}: {why}"
+        );
     }
 }
