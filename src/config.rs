@@ -88,6 +88,31 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "the largest request body accepted; larger ones get 413",
     ),
     (
+        "MIZAN_MAX_HEADER_BYTES",
+        "16384",
+        "the most bytes of request headers accepted (names and values); more gets 431",
+    ),
+    (
+        "MIZAN_MAX_QUERY_BYTES",
+        "32768",
+        "the longest query string accepted, in bytes as sent; longer gets 414",
+    ),
+    (
+        "MIZAN_MAX_JSON_DEPTH",
+        "32",
+        "how deeply a JSON request body may nest arrays and objects; deeper gets 400",
+    ),
+    (
+        "MIZAN_REQUEST_TIMEOUT_SECS",
+        "30",
+        "how long a request may take before it is abandoned with 504",
+    ),
+    (
+        "MIZAN_DB_STATEMENT_TIMEOUT_MS",
+        "10000",
+        "PostgreSQL: how long one SQL statement may run before it is cancelled (504); 0 for no limit",
+    ),
+    (
         "MIZAN_SHUTDOWN_TIMEOUT_SECS",
         "30",
         "on SIGTERM or Ctrl-C, how long in-flight requests may take to finish",
@@ -138,12 +163,40 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Limits on the rest of a request.
+    pub request_limits: RequestLimits,
+    /// PostgreSQL's `statement_timeout`; zero for none.
+    pub db_statement_timeout: Duration,
     /// Who publishes the fact-checks, and where the service is reached.
     pub publisher: Publisher,
     /// The origins whose pages may write through the API.
     pub cors_write_origins: Vec<String>,
     /// Rate limits.
     pub rate_limits: RateLimitConfig,
+}
+
+/// Limits on what one request may be and take.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestLimits {
+    /// The most bytes of headers, names and values together.
+    pub max_header_bytes: usize,
+    /// The longest query string, in bytes as sent.
+    pub max_query_bytes: usize,
+    /// How deeply a JSON body may nest.
+    pub max_json_depth: usize,
+    /// How long a request may take.
+    pub timeout: Duration,
+}
+
+impl Default for RequestLimits {
+    fn default() -> Self {
+        Self {
+            max_header_bytes: 16 * 1024,
+            max_query_bytes: 32 * 1024,
+            max_json_depth: 32,
+            timeout: Duration::from_secs(30),
+        }
+    }
 }
 
 /// How many requests a client may make.
@@ -195,6 +248,22 @@ impl Config {
             ),
             shutdown_timeout: Duration::from_secs(vars.parsed("MIZAN_SHUTDOWN_TIMEOUT_SECS", 30)?),
             max_body_bytes: vars.parsed("MIZAN_MAX_BODY_BYTES", 1024 * 1024)?,
+            request_limits: {
+                let defaults = RequestLimits::default();
+                RequestLimits {
+                    max_header_bytes: vars
+                        .parsed("MIZAN_MAX_HEADER_BYTES", defaults.max_header_bytes)?,
+                    max_query_bytes: vars
+                        .parsed("MIZAN_MAX_QUERY_BYTES", defaults.max_query_bytes)?,
+                    max_json_depth: vars.parsed("MIZAN_MAX_JSON_DEPTH", defaults.max_json_depth)?,
+                    timeout: Duration::from_secs(
+                        vars.parsed("MIZAN_REQUEST_TIMEOUT_SECS", defaults.timeout.as_secs())?,
+                    ),
+                }
+            },
+            db_statement_timeout: Duration::from_millis(
+                vars.parsed("MIZAN_DB_STATEMENT_TIMEOUT_MS", 10_000)?,
+            ),
             rate_limits: RateLimitConfig {
                 anonymous_per_minute: vars.parsed("MIZAN_RATE_LIMIT_ANONYMOUS", 600)?,
                 key_per_minute: vars.parsed("MIZAN_RATE_LIMIT_KEY", 6000)?,
@@ -266,6 +335,20 @@ impl Config {
             return Err(anyhow!(
                 "MIZAN_CORS_ORIGINS: `{bad}` is not an origin such as https://desk.example.org"
             ));
+        }
+        let limits = &self.request_limits;
+        for (name, value) in [
+            ("MIZAN_MAX_HEADER_BYTES", limits.max_header_bytes),
+            ("MIZAN_MAX_QUERY_BYTES", limits.max_query_bytes),
+            ("MIZAN_MAX_JSON_DEPTH", limits.max_json_depth),
+            (
+                "MIZAN_REQUEST_TIMEOUT_SECS",
+                limits.timeout.as_secs() as usize,
+            ),
+        ] {
+            if value == 0 {
+                return Err(anyhow!("{name}: must be at least 1"));
+            }
         }
         if self.db_max_connections == 0 {
             return Err(anyhow!("MIZAN_DB_MAX_CONNECTIONS: must be at least 1"));

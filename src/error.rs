@@ -120,6 +120,15 @@ pub enum ApiError {
     /// 503: the database cannot be reached right now.
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
+    /// 504: the request, or one of its database statements, ran out of time.
+    #[error("the request took too long and was abandoned; try again shortly")]
+    Timeout,
+    /// 414: the query string is over the configured limit.
+    #[error("the query string is {0} bytes long; the limit is {1}")]
+    QueryTooLong(usize, usize),
+    /// 431: the headers are over the configured limit.
+    #[error("the request headers take {0} bytes; the limit is {1}")]
+    HeadersTooLarge(usize, usize),
     /// 500: anything else. Its cause is logged, never sent.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -185,6 +194,9 @@ impl ResponseError for ApiError {
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Timeout => StatusCode::GATEWAY_TIMEOUT,
+            Self::QueryTooLong(..) => StatusCode::URI_TOO_LONG,
+            Self::HeadersTooLarge(..) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -193,6 +205,7 @@ impl ResponseError for ApiError {
         match self {
             Self::Unexpected(err) => tracing::error!(error = ?err, "request failed: {err:#}"),
             Self::Unavailable => tracing::warn!("request failed: database unavailable"),
+            Self::Timeout => tracing::warn!("request failed: out of time"),
             other => tracing::debug!(status = %other.status_code(), "request rejected: {other}"),
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -200,7 +213,7 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { allowed, .. } => {
                 response.insert_header((header::ALLOW, allowed.as_str()));
             }
-            Self::Unavailable => {
+            Self::Unavailable | Self::Timeout => {
                 response.insert_header((header::RETRY_AFTER, "2"));
             }
             Self::Unauthorized(_) => {
@@ -231,9 +244,17 @@ pub fn problem_response(
     response: &mut actix_web::HttpResponseBuilder,
     problem: &ProblemDetails,
 ) -> HttpResponse {
+    // The security headers too: a problem raised outside the middleware that adds them
+    // (a request out of time) still carries them.
     response
         .content_type(PROBLEM_JSON)
         .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            crate::routes::security::API_POLICY,
+        ))
         .body(serde_json::to_vec(problem).unwrap_or_default())
 }
 
@@ -242,7 +263,22 @@ impl From<DbErr> for ApiError {
         if is_unavailable(&err) {
             return Self::Unavailable;
         }
+        if is_timeout(&err) {
+            return Self::Timeout;
+        }
         Self::Unexpected(anyhow::Error::new(err).context("database query failed"))
+    }
+}
+
+/// Whether `err` is PostgreSQL cancelling a statement that ran past `statement_timeout`.
+pub fn is_timeout(err: &DbErr) -> bool {
+    match err {
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(sqlx))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(sqlx)) => matches!(
+            sqlx.as_ref(),
+            sea_orm::sqlx::Error::Database(db) if db.code().as_deref() == Some("57014")
+        ),
+        _ => false,
     }
 }
 
@@ -259,8 +295,14 @@ pub fn is_unavailable(err: &DbErr) -> bool {
                 | SqlxError::PoolClosed
                 | SqlxError::WorkerCrashed
                 | SqlxError::Tls(_) => true,
-                // SQLite's "database is busy" (5) and "locked" (6): another writer holds it.
-                SqlxError::Database(db) => matches!(db.code().as_deref(), Some("5" | "6" | "517")),
+                SqlxError::Database(db) => match db.code().as_deref() {
+                    // SQLite's "database is busy" (5) and "locked" (6): another writer holds it.
+                    Some("5" | "6" | "517") => true,
+                    // PostgreSQL shutting down, crashed or still starting (57P01-57P03), or
+                    // any connection exception (class 08).
+                    Some(code) => code.starts_with("57P") || code.starts_with("08"),
+                    None => false,
+                },
                 _ => false,
             }
         }

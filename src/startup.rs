@@ -80,6 +80,7 @@ impl Application {
 
 /// Opens the connection pool described by `config`.
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let statement_timeout = config.db_statement_timeout.as_millis();
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(config.db_max_connections)
@@ -87,6 +88,10 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .connect_timeout(config.db_connect_timeout)
         .acquire_timeout(config.db_connect_timeout)
         .sqlx_logging_level(log::LevelFilter::Debug)
+        .map_sqlx_postgres_opts(move |options| match statement_timeout {
+            0 => options,
+            millis => options.options([("statement_timeout", millis.to_string())]),
+        })
         .map_sqlx_sqlite_opts(|options| {
             options
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -107,6 +112,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
     let spec = openapi();
     let route_table = web::Data::new(RouteTable::from_openapi(&spec));
     let max_body_bytes = config.max_body_bytes;
+    let request_limits = web::Data::new(config.request_limits);
     let publisher = web::Data::new(config.publisher.clone());
     let write_origins = config.cors_write_origins.clone();
     let rate_limits = web::Data::new(routes::limits::RateLimits::new(&config.rate_limits));
@@ -120,6 +126,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             .app_data(route_table.clone())
             .app_data(publisher.clone())
             .app_data(rate_limits.clone())
+            .app_data(request_limits.clone())
             .app_data(web::QueryConfig::default().error_handler(error::extractors::query))
             .app_data(web::PathConfig::default().error_handler(error::extractors::path))
             .app_data(web::JsonConfig::default().error_handler(error::extractors::json))
@@ -139,6 +146,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
                 write_origins.clone(),
             )))
             .wrap(middleware::from_fn(routes::limits::enforce))
+            .wrap(middleware::from_fn(routes::limits::bounded))
             .wrap(middleware::from_fn(routes::security::plain_paths))
             .wrap(middleware::from_fn(routes::security::headers))
             .wrap(middleware::from_fn(routes::prometheus::record))

@@ -5,7 +5,10 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldError};
+use crate::{
+    config::RequestLimits,
+    error::{ApiError, FieldError},
+};
 
 /// A JSON request body (`application/json`, `application/merge-patch+json` or another
 /// `+json` type), read within the configured size limit.
@@ -27,6 +30,11 @@ impl FromRequest for JsonBody {
                     .unwrap_or_default()
                     .trim()
                     .to_ascii_lowercase()
+            });
+        let max_depth = req
+            .app_data::<web::Data<RequestLimits>>()
+            .map_or(RequestLimits::default().max_json_depth, |limits| {
+                limits.max_json_depth
             });
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
@@ -52,6 +60,12 @@ impl FromRequest for JsonBody {
                 return Err(
                     ApiError::BadRequest("the body is empty; send a JSON object".into()).into(),
                 );
+            }
+            if exceeds_depth(&bytes, max_depth) {
+                return Err(ApiError::BadRequest(format!(
+                    "the body nests arrays and objects deeper than {max_depth} levels"
+                ))
+                .into());
             }
             let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|err| {
                 ApiError::BadRequest(format!("the body is not valid JSON: {err}"))
@@ -87,4 +101,49 @@ pub fn input<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiErro
             });
         ApiError::Validation(vec![FieldError { field, message }])
     })
+}
+
+/// Whether the JSON text in `bytes` opens more than `max` arrays and objects inside each
+/// other. Brackets inside strings do not count; the text need not be valid JSON.
+fn exceeds_depth(bytes: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &byte in bytes {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exceeds_depth;
+
+    #[test]
+    fn depth_counts_nesting_outside_strings() {
+        assert!(!exceeds_depth(br#"{"a": [1, {"b": 2}]}"#, 3));
+        assert!(exceeds_depth(br#"{"a": [1, {"b": 2}]}"#, 2));
+        assert!(!exceeds_depth(br#"{"a": "[[[[{{{{\"[["}"#, 1));
+        assert!(exceeds_depth(&[b'['; 33], 32));
+        assert!(!exceeds_depth(&[b'['; 32], 32));
+        // Siblings do not add up.
+        assert!(!exceeds_depth(br#"[[1], [2], [3], [4]]"#, 2));
+    }
 }

@@ -22,7 +22,10 @@ use governor::{
     state::keyed::DefaultKeyedStateStore,
 };
 
-use crate::{config::RateLimitConfig, error::ApiError};
+use crate::{
+    config::{RateLimitConfig, RequestLimits},
+    error::ApiError,
+};
 
 type Limiter =
     RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
@@ -141,6 +144,52 @@ pub async fn enforce(
             };
             let response = actix_web::ResponseError::error_response(&error);
             Ok(req.into_response(response).map_into_right_body())
+        }
+    }
+}
+
+/// Middleware bounding every request by the configured [`RequestLimits`]: headers over
+/// the limit get 431, a query string over it 414, both before any handler runs; a
+/// request still running after the timeout is abandoned with 504 (dropping its work,
+/// so a write's transaction rolls back).
+pub async fn bounded(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let limits = req
+        .app_data::<web::Data<RequestLimits>>()
+        .map(|limits| *limits.get_ref())
+        .unwrap_or_default();
+    let header_bytes: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    let query_bytes = req.query_string().len();
+    let refused = if header_bytes > limits.max_header_bytes {
+        Some(ApiError::HeadersTooLarge(
+            header_bytes,
+            limits.max_header_bytes,
+        ))
+    } else if query_bytes > limits.max_query_bytes {
+        Some(ApiError::QueryTooLong(query_bytes, limits.max_query_bytes))
+    } else {
+        None
+    };
+    if let Some(error) = refused {
+        let response = actix_web::ResponseError::error_response(&error);
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    // The request cannot be kept to answer with (routing needs it to itself), so running
+    // out of time is returned as an error, which the server renders as the problem.
+    match tokio::time::timeout(limits.timeout, next.call(req)).await {
+        Ok(response) => Ok(response?.map_into_left_body()),
+        Err(_) => {
+            tracing::warn!(
+                timeout_secs = limits.timeout.as_secs(),
+                "request abandoned: out of time"
+            );
+            Err(ApiError::Timeout.into())
         }
     }
 }

@@ -17,7 +17,7 @@ use actix_web::{
 /// The Content-Security-Policy of the docs page: only its own scripts, styles and images.
 const DOCS_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 /// The Content-Security-Policy of everything else: JSON loads nothing.
-const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Middleware adding `X-Content-Type-Options`, `Referrer-Policy` and, unless the handler
 /// set its own, a `Content-Security-Policy`.

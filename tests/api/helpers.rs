@@ -72,6 +72,15 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// A database the test made itself (on a server of its own, say), left as it is.
+    pub fn external(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            postgres_name: None,
+            _dir: None,
+        }
+    }
+
     /// A fresh, empty database.
     pub async fn create(backend: Backend) -> Self {
         match backend {
@@ -171,6 +180,8 @@ pub fn test_config(database_url: &str) -> Config {
         db_connect_timeout: Duration::from_secs(10),
         shutdown_timeout: Duration::from_secs(1),
         max_body_bytes: 1024 * 1024,
+        request_limits: mizan::config::RequestLimits::default(),
+        db_statement_timeout: Duration::from_secs(10),
         cors_write_origins: vec!["https://desk.example.org".to_owned()],
         rate_limits: mizan::config::RateLimitConfig {
             anonymous_per_minute: 0,
@@ -203,6 +214,20 @@ pub async fn spawn_app_configured(
     spawn(backend, false, configure).await
 }
 
+/// The service on `database`, with the curated dataset if `with_dataset`, and its
+/// configuration changed by `configure`.
+pub async fn spawn_app_on(
+    database: TestDatabase,
+    with_dataset: bool,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
+    LazyLock::force(&TRACING);
+    let mut config = test_config(&database.url);
+    config.seed_on_start = with_dataset;
+    configure(&mut config);
+    start(database, config, with_dataset).await
+}
+
 async fn spawn(
     backend: Backend,
     with_dataset: bool,
@@ -213,6 +238,10 @@ async fn spawn(
     let mut config = test_config(&database.url);
     config.seed_on_start = with_dataset;
     configure(&mut config);
+    start(database, config, with_dataset).await
+}
+
+async fn start(database: TestDatabase, config: Config, with_dataset: bool) -> TestApp {
     let db = startup::connect(&config)
         .await
         .expect("cannot connect to the test database");
@@ -239,6 +268,11 @@ async fn spawn(
 }
 
 impl TestApp {
+    /// The URL of the service's database.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     /// `GET path` (path and query, starting with `/`).
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
@@ -325,15 +359,32 @@ impl TestApp {
     }
 }
 
-/// Asserts `response` is a problem+json with `status`, returning the problem.
-pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_json::Value {
-    let actual = response.status().as_u16();
-    let content_type = response
+/// The `Content-Type` of `response`, or "" without one.
+pub fn content_type(response: &reqwest::Response) -> String {
+    response
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
-        .to_owned();
+        .to_owned()
+}
+
+/// A company's input, citing the curated dataset's article: a valid create body.
+pub fn company_input(slug: &str) -> serde_json::Value {
+    serde_json::json!({
+        "slug": slug,
+        "name": {"en": "Acme AI", "ar": "أكمي للذكاء الاصطناعي"},
+        "kind": "ai_lab",
+        "country": "FR",
+        "description": {"en": "A lab that exists only in tests.", "ar": "مختبر لا وجود له إلا في الاختبارات."},
+        "source": "aljazeera-ai-race-2025"
+    })
+}
+
+/// Asserts `response` is a problem+json with `status`, returning the problem.
+pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_json::Value {
+    let actual = response.status().as_u16();
+    let content_type = content_type(&response);
     let body = response.text().await.expect("no body");
     assert_eq!(actual, status, "expected {status}, got {actual}: {body}");
     assert_eq!(

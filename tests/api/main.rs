@@ -10,6 +10,7 @@ mod dataset;
 mod docs;
 mod errors;
 mod factchecks;
+mod faults;
 mod health;
 mod language;
 mod lists;

@@ -7,25 +7,18 @@ use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, assert_problem, spawn_app_with_dataset};
-
-fn company(slug: &str) -> Value {
-    json!({
-        "slug": slug,
-        "name": {"en": "Acme AI", "ar": "أكمي للذكاء الاصطناعي"},
-        "kind": "ai_lab",
-        "country": "FR",
-        "description": {"en": "A lab that exists only in tests.", "ar": "مختبر لا وجود له إلا في الاختبارات."},
-        "source": "aljazeera-ai-race-2025"
-    })
-}
+use crate::helpers::{Backend, assert_problem, company_input, spawn_app_with_dataset};
 
 async fn writes_need_a_live_key_of_the_right_role(backend: Backend) {
     let app = spawn_app_with_dataset(backend).await;
     let editor = app.key("editor").await;
     let admin = app.key("admin").await;
     let cases: Vec<(Method, &str, Option<Value>)> = vec![
-        (Method::POST, "/v1/companies", Some(company("acme-ai"))),
+        (
+            Method::POST,
+            "/v1/companies",
+            Some(company_input("acme-ai")),
+        ),
         (
             Method::PATCH,
             "/v1/companies/deepseek",
@@ -153,7 +146,7 @@ async fn writes_need_a_live_key_of_the_right_role(backend: Backend) {
     for (key, slug) in [(&editor, "by-editor"), (&admin, "by-admin")] {
         let response = app
             .request(Method::POST, "/v1/companies", Some(key))
-            .json(&company(slug))
+            .json(&company_input(slug))
             .send()
             .await
             .unwrap();
@@ -177,7 +170,7 @@ async fn a_revoked_key_stops_working_at_once_and_keys_are_shown_only_once(backen
     assert!(key.starts_with("mzn_"));
     let response = app
         .request(Method::POST, "/v1/companies", Some(&key))
-        .json(&company("first"))
+        .json(&company_input("first"))
         .send()
         .await
         .unwrap();
@@ -220,7 +213,7 @@ async fn a_revoked_key_stops_working_at_once_and_keys_are_shown_only_once(backen
     assert_eq!(revoked.status(), 200);
     let response = app
         .request(Method::POST, "/v1/companies", Some(&key))
-        .json(&company("second"))
+        .json(&company_input("second"))
         .send()
         .await
         .unwrap();
@@ -416,7 +409,7 @@ async fn conflicts_are_409_naming_the_field_and_cited_records_cannot_be_deleted(
     let key = app.key("editor").await;
     let taken = app
         .request(Method::POST, "/v1/companies", Some(&key))
-        .json(&company("deepseek"))
+        .json(&company_input("deepseek"))
         .send()
         .await
         .unwrap();
@@ -559,19 +552,19 @@ async fn an_idempotency_key_makes_a_retried_create_create_once(backend: Backend)
             .send()
     };
 
-    let first = post(&company("once"), "k-1").await.unwrap();
+    let first = post(&company_input("once"), "k-1").await.unwrap();
     assert_eq!(first.status(), 201);
     let first_body = first.text().await.unwrap();
-    let retry = post(&company("once"), "k-1").await.unwrap();
+    let retry = post(&company_input("once"), "k-1").await.unwrap();
     assert_eq!(retry.status(), 201);
     assert_eq!(retry.headers()["idempotent-replayed"], "true");
     assert_eq!(retry.text().await.unwrap(), first_body);
-    let problem = assert_problem(post(&company("other"), "k-1").await.unwrap(), 422).await;
+    let problem = assert_problem(post(&company_input("other"), "k-1").await.unwrap(), 422).await;
     assert_eq!(problem["errors"][0]["field"], "Idempotency-Key");
 
     // Concurrent retries of one create make one record.
     let responses =
-        futures::future::join_all((0..10).map(|_| post(&company("racing"), "k-2"))).await;
+        futures::future::join_all((0..10).map(|_| post(&company_input("racing"), "k-2"))).await;
     let statuses: Vec<StatusCode> = responses.into_iter().map(|r| r.unwrap().status()).collect();
     assert!(
         statuses
@@ -586,10 +579,13 @@ async fn an_idempotency_key_makes_a_retried_create_create_once(backend: Backend)
         .unwrap();
     assert_eq!(made, 1);
     // A failed create frees its key for a corrected retry.
-    let mut bad = company("fixed");
+    let mut bad = company_input("fixed");
     bad["country"] = json!("XX");
     assert_problem(post(&bad, "k-3").await.unwrap(), 422).await;
-    assert_eq!(post(&company("fixed"), "k-3").await.unwrap().status(), 201);
+    assert_eq!(
+        post(&company_input("fixed"), "k-3").await.unwrap().status(),
+        201
+    );
 }
 
 async fn every_change_is_a_revision_that_can_be_restored(backend: Backend) {
@@ -606,7 +602,7 @@ async fn every_change_is_a_revision_that_can_be_restored(backend: Backend) {
     // Create, change, delete.
     let created = app
         .request(Method::POST, "/v1/companies", Some(&key))
-        .json(&company("acme-ai"))
+        .json(&company_input("acme-ai"))
         .send()
         .await
         .unwrap();
