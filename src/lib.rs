@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod contract;
 pub mod dataset;
 pub mod domain;
 pub mod error;

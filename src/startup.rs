@@ -16,7 +16,7 @@ use tracing_actix_web::TracingLogger;
 use utoipa::{
     Modify, OpenApi,
     openapi::{
-        Content, HeaderBuilder, ObjectBuilder, RefOr, ResponseBuilder, Type,
+        HeaderBuilder, ObjectBuilder, RefOr, Type,
         path::{Parameter, ParameterBuilder, ParameterIn},
         security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
     },
@@ -151,6 +151,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             .wrap(middleware::from_fn(routes::security::headers))
             .wrap(middleware::from_fn(routes::prometheus::record))
             .wrap(middleware::from_fn(telemetry::echo_request_id))
+            .wrap(middleware::from_fn(routes::security::head_as_get))
             .wrap(TracingLogger::<MizanRootSpan>::new())
     })
     .listen(listener)?
@@ -269,19 +270,7 @@ struct CommonResponses;
 
 impl Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let problem = |description: &str| {
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    error::PROBLEM_JSON,
-                    Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                        "ProblemDetails",
-                    )))),
-                )
-                .header("X-Request-Id", request_id_header())
-                .build()
-        };
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
             let operations = [
                 &mut item.get,
                 &mut item.post,
@@ -304,16 +293,10 @@ impl Modify for CommonResponses {
                             .insert("X-Request-Id".to_owned(), RefOr::T(request_id_header()));
                     }
                 }
-                let responses = &mut operation.responses.responses;
-                responses
-                    .entry("4XX".to_owned())
-                    .or_insert_with(|| problem("A problem with the request (RFC 9457)").into());
-                responses.entry("5XX".to_owned()).or_insert_with(|| {
-                    problem("The service cannot answer now (RFC 9457); 503 carries Retry-After")
-                        .into()
-                });
+                crate::contract::add_error_responses(path, operation, &request_id_header());
             }
         }
+        crate::contract::add_links(openapi);
     }
 }
 

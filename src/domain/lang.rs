@@ -79,6 +79,7 @@ pub fn to_json_in<T: Serialize + ?Sized>(
 
 /// Text in English and Arabic.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Localized {
     /// English.
     pub en: String,
@@ -119,6 +120,7 @@ impl Serialize for Localized {
 /// Text in English and Arabic, as a request body gives it: both languages required.
 #[derive(utoipa::ToSchema)]
 #[schema(example = json!({"en": "DeepSeek", "ar": "ديب سيك"}))]
+#[serde(deny_unknown_fields)]
 pub struct LocalizedText {
     /// English.
     pub en: String,

@@ -76,10 +76,11 @@ impl FromRequest for JsonBody {
 }
 
 /// Parses a JSON value into `T`; a missing, unknown or mistyped field is a 422 naming it.
-pub fn input<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+pub fn input<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, ApiError> {
     if !value.is_object() {
         return Err(ApiError::invalid("(body)", "must be a JSON object"));
     }
+    integral_floats_to_integers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let field = match path.as_str() {
@@ -87,20 +88,37 @@ pub fn input<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiErro
             path => path.to_owned(),
         };
         let message = err.into_inner().to_string();
-        // "unknown field `x`" and "missing field `x`" are about a field below the path.
-        let field = ["unknown field `", "missing field `"]
-            .iter()
-            .find_map(|prefix| {
-                message
-                    .strip_prefix(prefix)
-                    .and_then(|rest| rest.split('`').next())
-            })
+        // "missing field `x`" is about a field below the path (an unknown field's path
+        // already ends with it).
+        let field = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
             .map_or(field.clone(), |name| match field.as_str() {
                 "(body)" => name.to_owned(),
                 parent => format!("{parent}.{name}"),
             });
         ApiError::Validation(vec![FieldError { field, message }])
     })
+}
+
+/// Rewrites numbers such as `2025.0` as `2025`: JSON does not tell them apart, and a
+/// field that takes an integer should take either.
+fn integral_floats_to_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64())
+                && float.fract() == 0.0
+                && float.abs() < 9.0e15
+            {
+                *number = serde_json::Number::from(float as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        serde_json::Value::Object(fields) => {
+            fields.values_mut().for_each(integral_floats_to_integers)
+        }
+        _ => {}
+    }
 }
 
 /// Whether the JSON text in `bytes` opens more than `max` arrays and objects inside each
@@ -134,7 +152,18 @@ fn exceeds_depth(bytes: &[u8], max: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::exceeds_depth;
+    use super::{exceeds_depth, integral_floats_to_integers};
+
+    #[test]
+    fn integral_floats_become_integers_and_others_stay() {
+        let mut value = serde_json::json!({"a": 2025.0, "b": [1.5, -3.0], "c": {"d": 1e300}});
+        integral_floats_to_integers(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({"a": 2025, "b": [1.5, -3], "c": {"d": 1e300}})
+        );
+        assert!(value["a"].is_i64());
+    }
 
     #[test]
     fn depth_counts_nesting_outside_strings() {

@@ -11,7 +11,9 @@ use uuid::Uuid;
 use super::{
     auth::Editor,
     body::JsonBody,
-    query::{IfMatch, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
+    query::{
+        IfMatch, IfMatchWhenSent, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
+    },
     statistics::Statistic,
     views::{CompanyRef, SourceRef, SubjectRef, find, localized},
     writes,
@@ -202,6 +204,7 @@ fn evidence_view(
 #[serde(deny_unknown_fields)]
 pub struct ListClaimsParams {
     /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    #[param(min_length = 1, max_length = 500)]
     q: Option<String>,
     /// The verdict.
     #[param(value_type = Option<Verdict>)]
@@ -343,14 +346,30 @@ crate::write_routes!(
     key: ("id", "The claim's id, or its dataset key"),
 );
 
+/// A new piece of evidence: a statistic or a source, and how it bears on the claim. Its id
+/// comes from the service.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[expect(dead_code, reason = "documents the body `create_claim_evidence` reads")]
+pub struct NewEvidence {
+    /// A statistic's id or key …
+    statistic: Option<String>,
+    /// … or a source's id or key.
+    source: Option<String>,
+    /// How it bears on the claim.
+    relation: crate::domain::kinds::Relation,
+    /// A note on how it bears on the claim.
+    note: Option<crate::domain::lang::LocalizedText>,
+}
+
 /// Add a piece of evidence to a claim.
 ///
 /// Needs an `editor` key; `If-Match` is checked when sent. Answers with the changed claim.
 #[utoipa::path(
     tag = "claims",
-    request_body = claims::EvidenceInput,
+    request_body = NewEvidence,
     security(("api_key" = [])),
-    params(("id" = String, Path, description = "The claim's id, or its dataset key")),
+    params(("id" = String, Path, description = "The claim's id, or its dataset key"), IfMatchWhenSent),
     responses((status = 200, description = "The claim with the new evidence", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
 )]
 #[post("/claims/{id}/evidence")]
@@ -417,7 +436,7 @@ pub async fn delete_claim_evidence(
     tag = "claims",
     request_body = claims::SubjectInput,
     security(("api_key" = [])),
-    params(("id" = String, Path, description = "The claim's id, or its dataset key")),
+    params(("id" = String, Path, description = "The claim's id, or its dataset key"), IfMatchWhenSent),
     responses((status = 200, description = "The claim with the new subject", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
 )]
 #[post("/claims/{id}/subjects")]
@@ -458,13 +477,20 @@ pub async fn delete_claim_subject(
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, kind, key) = path.into_inner();
+    let kind = crate::domain::kinds::SubjectType::parse(&kind)
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "`{kind}` is not a subject type; expected model, company or country"
+            ))
+        })?
+        .as_str();
     let code = crate::services::normalize_code(&key);
     writes::edit::<Claims>(&req, &db, &editor.0, &id, true, |input| {
         remove(
             input,
             "subjects",
             |item| {
-                item["type"] == kind.as_str()
+                item["type"] == kind
                     && (item["key"] == key.as_str() || item["key"] == code.as_str())
             },
             "subject",

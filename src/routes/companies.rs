@@ -98,6 +98,7 @@ impl Company {
 #[serde(deny_unknown_fields)]
 pub struct ListCompaniesParams {
     /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    #[param(min_length = 1, max_length = 500)]
     q: Option<String>,
     /// The country it is based in (ISO code), such as `CN`.
     country: Option<String>,

@@ -66,10 +66,13 @@ impl From<country::Model> for Country {
 #[serde(deny_unknown_fields)]
 pub struct ListCountriesParams {
     /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    #[param(min_length = 1, max_length = 500)]
     q: Option<String>,
     /// `country`, `region` or `group`.
+    #[param(value_type = Option<crate::domain::kinds::CountryKind>)]
     kind: Option<String>,
     /// `true` for those counted in the Global South, `false` for the others.
+    #[param(value_type = Option<bool>)]
     global_south: Option<String>,
     /// A UN M49 sub-region, such as `Southern Asia`.
     un_region: Option<String>,

@@ -93,6 +93,7 @@ async fn find_claim(
 #[serde(deny_unknown_fields)]
 pub struct RelatedClaimsParams {
     /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    #[param(min_length = 1, max_length = 500)]
     q: Option<String>,
     /// Only claims with this verdict.
     #[param(value_type = Option<Verdict>)]
@@ -420,6 +421,7 @@ pub async fn find_claim_review(
 #[serde(deny_unknown_fields)]
 pub struct ListClaimReviewsParams {
     /// A full-text query in Arabic or English (see `/v1/search`).
+    #[param(min_length = 1, max_length = 500)]
     q: Option<String>,
 }
 

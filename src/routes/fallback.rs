@@ -35,6 +35,10 @@ impl RouteTable {
                     if operation.is_some() {
                         methods.push(method.to_owned());
                     }
+                    // Every GET answers HEAD too (see `security::head_as_get`).
+                    if method == "GET" && operation.is_some() {
+                        methods.push("HEAD".to_owned());
+                    }
                 }
                 (ResourceDef::new(path.as_str()), methods)
             })

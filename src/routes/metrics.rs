@@ -60,6 +60,7 @@ impl From<metric::Model> for Metric {
 #[serde(deny_unknown_fields)]
 pub struct ListMetricsParams {
     /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    #[param(min_length = 1, max_length = 500)]
     q: Option<String>,
     /// Only metrics in this unit, such as `percent`.
     unit: Option<String>,

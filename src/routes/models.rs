@@ -141,6 +141,7 @@ impl Model {
 #[serde(deny_unknown_fields)]
 pub struct ListModelsParams {
     /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    #[param(min_length = 1, max_length = 500)]
     q: Option<String>,
     /// The maker's slug, such as `deepseek`.
     company: Option<String>,
@@ -224,6 +225,7 @@ pub async fn find_model(
 #[serde(deny_unknown_fields)]
 pub struct ListDerivativesParams {
     /// A full-text query in Arabic or English (see `/v1/search`), combined with `depth`.
+    #[param(min_length = 1, max_length = 500)]
     q: Option<String>,
     /// How many generations to follow: 1 for direct derivatives only, at most 10.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 10, default = 1)]

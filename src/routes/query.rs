@@ -34,6 +34,7 @@ pub struct PagingDoc {
     facets: Option<String>,
     /// `en` or `ar`: localized fields become plain strings in that language. Overrides
     /// `Accept-Language`.
+    #[param(pattern = "^(en|ar)$")]
     lang: Option<String>,
 }
 
@@ -44,6 +45,7 @@ pub struct PagingDoc {
 pub struct ItemDoc {
     /// `en` or `ar`: localized fields become plain strings in that language. Overrides
     /// `Accept-Language`.
+    #[param(pattern = "^(en|ar)$")]
     lang: Option<String>,
 }
 
@@ -68,6 +70,17 @@ pub struct IfMatch {
     if_match: String,
 }
 
+/// `If-Match` where it is optional, for the OpenAPI document.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[expect(dead_code, reason = "documents a header the writes read")]
+pub struct IfMatchWhenSent {
+    /// The ETag of the version being changed, checked when sent: 412 when the record has
+    /// changed since.
+    #[param(rename = "If-Match")]
+    if_match: Option<String>,
+}
+
 /// `Idempotency-Key`, for the OpenAPI document.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
@@ -75,7 +88,12 @@ pub struct IfMatch {
 pub struct IdempotencyKey {
     /// Makes a retried create return the first response instead of creating again; the
     /// same key with a different body is a 422. Kept 24 hours.
-    #[param(rename = "Idempotency-Key")]
+    #[param(
+        rename = "Idempotency-Key",
+        min_length = 1,
+        max_length = 255,
+        pattern = "^[!-~]+$"
+    )]
     idempotency_key: Option<String>,
 }
 

@@ -14,7 +14,7 @@ use super::{
     claims::Claims,
     companies::Companies,
     models::Models,
-    query::{IfMatch, ListQuery, PagingDoc, parse},
+    query::{IfMatchWhenSent, ListQuery, PagingDoc, parse},
     sources::Sources,
     statistics::Statistics,
     writes::{self, Editable},
@@ -79,6 +79,7 @@ pub struct ListRevisionsParams {
     /// Only by this actor: an API key's id, or `dataset`.
     actor: Option<String>,
     /// `create`, `update` or `delete`.
+    #[param(pattern = "^(create|update|delete)$")]
     action: Option<String>,
     /// Only at or after this time (RFC 3339).
     #[param(value_type = Option<String>, format = DateTime)]
@@ -197,7 +198,7 @@ macro_rules! history_routes {
             description = "Puts the record back as the revision left it (as it was before, for a deletion), recreating it if it was deleted; the restore is itself a new revision. Needs an `editor` key; `If-Match` is checked when sent.",
             security(("api_key" = [])),
             params(("key" = String, Path, description = "The record's key or id"),
-                ("rev" = Uuid, Path, description = "The revision's id"), IfMatch),
+                ("rev" = Uuid, Path, description = "The revision's id"), IfMatchWhenSent),
             responses((status = 200, description = "The restored record", body = $view))
         )]
         #[post($restore_path)]

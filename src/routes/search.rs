@@ -68,9 +68,15 @@ pub struct SearchResults {
 pub struct SearchParams {
     /// What to look for, in Arabic or English: words match anywhere, "quoted words" as a
     /// phrase. Diacritics, letter variants, attached prefixes and word endings are ignored.
-    #[param(example = "القوة الناعمة")]
+    #[param(
+        example = "القوة الناعمة",
+        required = true,
+        min_length = 1,
+        max_length = 500
+    )]
     q: Option<String>,
     /// Comma-separated types to search: `claims`, `models`, `companies`, `sources` (all by default).
+    #[param(pattern = "^(claims|models|companies|sources)(,(claims|models|companies|sources))*$")]
     types: Option<String>,
 }
 
@@ -82,9 +88,9 @@ pub struct SearchParams {
 /// not available here.
 #[utoipa::path(
     tag = "search",
-    params(SearchParams, ("limit" = Option<u32>, Query, description = "Results per page, 1 to 200 (default 50)"),
+    params(SearchParams, ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "Results per page, 1 to 200 (default 50)"),
         ("cursor" = Option<String>, Query, description = "The previous page's `next_cursor`"),
-        ("lang" = Option<String>, Query, description = "`en` or `ar`: titles and snippets in that language")),
+        ("lang" = Option<String>, Query, pattern = "^(en|ar)$", description = "`en` or `ar`: titles and snippets in that language")),
     responses((status = 200, description = "A page of results", body = SearchResults))
 )]
 #[get("/search")]

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use actix_cors::Cors;
 use actix_web::{
-    body::MessageBody,
+    body::{BoxBody, EitherBody, MessageBody},
     dev::{RequestHead, ServiceRequest, ServiceResponse},
     http::{
         Method,
@@ -133,6 +133,20 @@ fn has_control_character(path: &str) -> bool {
     String::from_utf8_lossy(&decoded)
         .chars()
         .any(char::is_control)
+}
+
+/// Middleware answering `HEAD` wherever `GET` is served: the request is routed as a
+/// `GET`, and the response keeps its status and headers but drops its body.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if req.method() != Method::HEAD {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    req.head_mut().method = Method::GET;
+    let response = next.call(req).await?;
+    Ok(response.map_body(|_, _| EitherBody::right(BoxBody::new(()))))
 }
 
 #[cfg(test)]

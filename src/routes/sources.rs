@@ -90,6 +90,7 @@ impl From<source::Model> for Source {
 #[serde(deny_unknown_fields)]
 pub struct ListSourcesParams {
     /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    #[param(min_length = 1, max_length = 500)]
     q: Option<String>,
     /// The publisher's exact name, such as `Al Jazeera`.
     publisher: Option<String>,

@@ -135,6 +135,7 @@ impl Statistic {
 #[serde(deny_unknown_fields)]
 pub struct ListStatisticsParams {
     /// A full-text query in Arabic or English (see `/v1/search`), combined with the other filters.
+    #[param(min_length = 1, max_length = 500)]
     q: Option<String>,
     /// The metric's key, such as `users`.
     metric: Option<String>,

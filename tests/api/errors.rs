@@ -126,11 +126,11 @@ async fn bad_requests_get_a_problem_naming_the_parameter(backend: Backend) {
 async fn a_wrong_method_is_a_405_naming_the_allowed_ones(backend: Backend) {
     let app = spawn_app(backend).await;
     let cases = [
-        ("/v1/models", "GET, POST"),
-        ("/v1/models/deepseek-r1", "GET, PATCH, DELETE"),
-        ("/health/live", "GET"),
-        ("/v1/revisions", "GET"),
-        ("/v1/countries/CN", "GET"),
+        ("/v1/models", "GET, HEAD, POST"),
+        ("/v1/models/deepseek-r1", "GET, HEAD, PATCH, DELETE"),
+        ("/health/live", "GET, HEAD"),
+        ("/v1/revisions", "GET, HEAD"),
+        ("/v1/countries/CN", "GET, HEAD"),
     ];
     for (path, allowed) in cases {
         let response = app

@@ -6,6 +6,7 @@ mod helpers;
 mod abuse;
 mod binary;
 mod claims;
+mod contract;
 mod dataset;
 mod docs;
 mod errors;

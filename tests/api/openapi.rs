@@ -36,14 +36,69 @@ fn every_operation_is_documented_with_an_id_a_summary_and_problem_responses() {
                 operation["summary"].is_string(),
                 "{method} {path} has no summary"
             );
-            for status in ["4XX", "5XX"] {
-                assert!(
-                    operation["responses"][status].is_object(),
-                    "{method} {path} lacks {status}"
+            let responses = &operation["responses"];
+            let mut expected = vec!["400", "429", "500", "503", "504"];
+            if operation["security"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty())
+            {
+                expected.extend(["401", "403", "422"]);
+            }
+            let parameters = operation["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            if parameters
+                .iter()
+                .any(|p| p["name"] == "If-Match" && p["required"] == true)
+            {
+                expected.extend(["412", "428"]);
+            }
+            if path.contains('{') {
+                expected.push("404");
+            }
+            for status in expected {
+                assert_eq!(
+                    responses[status]["content"]["application/problem+json"]["schema"]["$ref"],
+                    "#/components/schemas/ProblemDetails",
+                    "{method} {path} lacks a {status} problem"
                 );
             }
         }
     }
+    // Every link names an operation that exists, and sets only parameters it takes.
+    let mut links = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                for (name, link) in response["links"].as_object().into_iter().flatten() {
+                    links += 1;
+                    let target = link["operationId"].as_str().unwrap();
+                    let (_, target_operation) = spec["paths"]
+                        .as_object()
+                        .unwrap()
+                        .values()
+                        .flat_map(|item| item.as_object().unwrap().iter())
+                        .find(|(_, op)| op["operationId"] == target)
+                        .unwrap_or_else(|| {
+                            panic!("{method} {path} {status} link {name}: no operation {target}")
+                        });
+                    for parameter in link["parameters"].as_object().unwrap().keys() {
+                        let (location, parameter) = parameter.split_once('.').unwrap();
+                        assert!(
+                            target_operation["parameters"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .any(|p| p["in"] == location && p["name"] == parameter),
+                            "{method} {path} {status} link {name}: {target} has no {location} parameter {parameter}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(links > 50, "only {links} links");
     for schema in spec["components"]["schemas"].as_object().unwrap().keys() {
         assert!(!schema.is_empty());
     }
