@@ -113,6 +113,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "PostgreSQL: how long one SQL statement may run before it is cancelled (504); 0 for no limit",
     ),
     (
+        "MIZAN_ETAG_MAX_AGE_MS",
+        "100",
+        "how long an instance trusts the data version it last read when answering If-None-Match; 0 reads it every time",
+    ),
+    (
         "MIZAN_SHUTDOWN_TIMEOUT_SECS",
         "30",
         "on SIGTERM or Ctrl-C, how long in-flight requests may take to finish",
@@ -167,6 +172,8 @@ pub struct Config {
     pub request_limits: RequestLimits,
     /// PostgreSQL's `statement_timeout`; zero for none.
     pub db_statement_timeout: Duration,
+    /// How long the data version read for conditional requests is trusted.
+    pub etag_max_age: Duration,
     /// Who publishes the fact-checks, and where the service is reached.
     pub publisher: Publisher,
     /// The origins whose pages may write through the API.
@@ -264,6 +271,7 @@ impl Config {
             db_statement_timeout: Duration::from_millis(
                 vars.parsed("MIZAN_DB_STATEMENT_TIMEOUT_MS", 10_000)?,
             ),
+            etag_max_age: Duration::from_millis(vars.parsed("MIZAN_ETAG_MAX_AGE_MS", 100)?),
             rate_limits: RateLimitConfig {
                 anonymous_per_minute: vars.parsed("MIZAN_RATE_LIMIT_ANONYMOUS", 600)?,
                 key_per_minute: vars.parsed("MIZAN_RATE_LIMIT_KEY", 6000)?,

@@ -113,6 +113,9 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
     let route_table = web::Data::new(RouteTable::from_openapi(&spec));
     let max_body_bytes = config.max_body_bytes;
     let request_limits = web::Data::new(config.request_limits);
+    let data_version = web::Data::new(crate::services::freshness::DataVersion::new(
+        config.etag_max_age,
+    ));
     let publisher = web::Data::new(config.publisher.clone());
     let write_origins = config.cors_write_origins.clone();
     let rate_limits = web::Data::new(routes::limits::RateLimits::new(&config.rate_limits));
@@ -127,6 +130,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             .app_data(publisher.clone())
             .app_data(rate_limits.clone())
             .app_data(request_limits.clone())
+            .app_data(data_version.clone())
             .app_data(web::QueryConfig::default().error_handler(error::extractors::query))
             .app_data(web::PathConfig::default().error_handler(error::extractors::path))
             .app_data(web::JsonConfig::default().error_handler(error::extractors::json))
@@ -141,6 +145,9 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
                 }),
             )
             .default_service(web::to(routes::fallback::not_found))
+            .wrap(middleware::from_fn(
+                routes::writes::forget_data_version_after_writes,
+            ))
             .wrap(ErrorHandlers::new().default_handler(routes::fallback::problem_for_error))
             .wrap(routes::security::cors(std::rc::Rc::new(
                 write_origins.clone(),

@@ -8,6 +8,7 @@ mod m20251129_000003_create_revisions;
 mod m20251129_000004_create_api_keys_and_idempotency_keys;
 mod m20251129_000005_add_search;
 mod m20251129_000006_search_configurations;
+mod m20251129_000007_create_data_version;
 
 /// Every migration, in the order it runs.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251129_000004_create_api_keys_and_idempotency_keys::Migration),
             Box::new(m20251129_000005_add_search::Migration),
             Box::new(m20251129_000006_search_configurations::Migration),
+            Box::new(m20251129_000007_create_data_version::Migration),
         ]
     }
 }

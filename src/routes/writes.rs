@@ -3,13 +3,21 @@
 
 use std::future::Future;
 
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header};
+use actix_web::{
+    HttpRequest, HttpResponse,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+    http::{StatusCode, header},
+    middleware::Next,
+    web,
+};
 use sha2::{Digest, Sha256};
 
 use crate::{
     domain::lang::{self, Lang},
     error::ApiError,
     services::{
+        freshness::DataVersion,
         idempotency::{self, Claimed, Stored},
         keys::Principal,
         writes::WriteError,
@@ -41,32 +49,55 @@ fn serialize<T: serde::Serialize>(lang: Option<Lang>, view: &T) -> Result<Vec<u8
     })
 }
 
-/// A record's 200 with its ETag, or a 304 when `If-None-Match` already names it.
-pub fn record<T: serde::Serialize>(
-    req: &HttpRequest,
+/// The digest of the representation of `resource` `key` in `lang` while the data version
+/// is `data_version` (and this build is running): equal digests, equal representations.
+fn representation_digest(
+    resource: &str,
+    key: &str,
     lang: Option<Lang>,
-    version: i32,
-    view: &T,
-) -> Result<HttpResponse, ApiError> {
-    let body = serialize(lang, view)?;
-    let tag = etag(version, &body);
-    let mut response = match if_none_match(req, &tag) {
+    data_version: i64,
+) -> String {
+    let text = format!(
+        "{}|{resource}|{key}|{}|{data_version}",
+        env!("CARGO_PKG_VERSION"),
+        lang.map_or("both", |lang| lang.tag())
+    );
+    hex::encode(&Sha256::digest(text.as_bytes())[..8])
+}
+
+/// The `If-None-Match` tag that ends in `digest`, if the request sends one.
+fn matching_tag<'a>(req: &'a HttpRequest, digest: &str) -> Option<&'a str> {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .find(|tag| {
+            tag.strip_suffix('"')
+                .and_then(|tag| tag.rsplit_once('-'))
+                .is_some_and(|(_, tail)| tail == digest)
+        })
+}
+
+/// A record's 200 with the ETag `tag`, or a 304 when `If-None-Match` already names it.
+fn representation(req: &HttpRequest, lang: Option<Lang>, tag: &str, body: Vec<u8>) -> HttpResponse {
+    let mut response = match if_none_match(req, tag) {
         true => HttpResponse::NotModified(),
         false => HttpResponse::Ok(),
     };
     response
-        .insert_header((header::ETAG, tag.as_str()))
+        .insert_header((header::ETAG, tag))
         .insert_header((header::VARY, "Accept-Language"))
         .insert_header((header::CACHE_CONTROL, "no-cache"));
     if let Some(lang) = lang {
         response.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
     }
-    Ok(match if_none_match(req, &tag) {
+    match if_none_match(req, tag) {
         true => response.finish(),
         false => response
             .content_type(header::ContentType::json())
             .body(body),
-    })
+    }
 }
 
 fn if_none_match(req: &HttpRequest, tag: &str) -> bool {
@@ -302,9 +333,48 @@ pub async fn get<R: Editable>(
     key: &str,
     lang: Option<Lang>,
 ) -> Result<HttpResponse, ApiError> {
+    // The data version is read before the record: a change committed after it moves it,
+    // so a tag built on it never outlives the data it describes.
+    let digest = match req.app_data::<web::Data<DataVersion>>() {
+        Some(data_version) => Some(representation_digest(
+            R::RESOURCE,
+            key,
+            lang,
+            data_version.current(db).await?,
+        )),
+        None => None,
+    };
+    if let Some(tag) = digest
+        .as_deref()
+        .and_then(|digest| matching_tag(req, digest))
+    {
+        // Nothing has changed since this tag was made: 304 without loading the record.
+        return Ok(representation(req, lang, tag, Vec::new()));
+    }
     let loaded = load::<R>(db, key).await?;
     let version = version::<R>(&loaded);
-    record(req, lang, version, &R::view(loaded)?)
+    let body = serialize(lang, &R::view(loaded)?)?;
+    let tag = match digest {
+        Some(digest) => format!("\"{version}-{digest}\""),
+        None => etag(version, &body),
+    };
+    Ok(representation(req, lang, &tag, body))
+}
+
+/// Middleware forgetting this instance's data version after each change made through it,
+/// so its next conditional read sees the change.
+pub async fn forget_data_version_after_writes(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let data_version = (!req.method().is_safe())
+        .then(|| req.app_data::<web::Data<DataVersion>>().cloned())
+        .flatten();
+    let response = next.call(req).await?;
+    if let Some(data_version) = data_version {
+        data_version.forget();
+    }
+    Ok(response)
 }
 
 /// The error for a write that lost a race: 412 with the current ETag, or 404 when gone.

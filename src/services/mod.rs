@@ -3,6 +3,7 @@
 pub mod claims;
 pub mod companies;
 pub mod countries;
+pub mod freshness;
 pub mod health;
 pub mod idempotency;
 pub mod keys;

@@ -71,7 +71,7 @@ pub async fn record<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    Ok(())
+    super::freshness::bump(db).await
 }
 
 /// The current time, truncated to microseconds so both backends store it alike.

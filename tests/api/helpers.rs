@@ -182,6 +182,7 @@ pub fn test_config(database_url: &str) -> Config {
         max_body_bytes: 1024 * 1024,
         request_limits: mizan::config::RequestLimits::default(),
         db_statement_timeout: Duration::from_secs(10),
+        etag_max_age: Duration::from_millis(100),
         cors_write_origins: vec!["https://desk.example.org".to_owned()],
         rate_limits: mizan::config::RateLimitConfig {
             anonymous_per_minute: 0,

@@ -5,6 +5,7 @@ mod helpers;
 
 mod abuse;
 mod binary;
+mod caching;
 mod claims;
 mod contract;
 mod dataset;
