@@ -133,6 +133,57 @@ pub fn add_error_responses(
     }
 }
 
+/// Declares what `caching::conditional_reads` does on the public reads that are not a
+/// single record (those declare their own strong ETag): a weak `ETag` on the 200, and 304
+/// for a current `If-None-Match`.
+pub fn add_conditional_reads(path: &str, operation: &mut Operation) {
+    let success = operation.responses.responses.get("200").is_some_and(
+        |response| matches!(response, RefOr::T(response) if !response.headers.contains_key("ETag")),
+    );
+    if !path.starts_with("/v1/") || path.starts_with("/v1/keys") || !success {
+        return;
+    }
+    if let Some(RefOr::T(response)) = operation.responses.responses.get_mut("200") {
+        response.headers.insert(
+            "ETag".to_owned(),
+            RefOr::T(
+                HeaderBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                    .description(Some(
+                        "A weak tag of this answer; it changes whenever any record changes",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+    operation
+        .responses
+        .responses
+        .entry("304".to_owned())
+        .or_insert_with(|| {
+            ResponseBuilder::new()
+                .description("Not modified since the ETag in If-None-Match")
+                .build()
+                .into()
+        });
+    let parameters = operation.parameters.get_or_insert_with(Vec::new);
+    if !parameters
+        .iter()
+        .any(|p| matches!(p, RefOr::T(p) if p.name == "If-None-Match"))
+    {
+        parameters.push(RefOr::T(
+            utoipa::openapi::path::ParameterBuilder::new()
+                .name("If-None-Match")
+                .parameter_in(ParameterIn::Header)
+                .description(Some(
+                    "An ETag from an earlier answer: 304 while nothing has changed since",
+                ))
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .build(),
+        ));
+    }
+}
+
 /// The resources whose records are created, changed and deleted through the API: the
 /// collection, the item's key parameter, the operation ids' singular, and the other
 /// reads of one record.

@@ -36,14 +36,17 @@ fn is_arabic(word: &str) -> bool {
     word.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
 }
 
-/// The search tokens of `text`, in order.
-pub fn tokens(text: &str) -> Vec<String> {
-    let folded: String = text
-        .chars()
+/// `text` with its letter variants folded and lower-cased, before splitting and stemming.
+fn folded(text: &str) -> String {
+    text.chars()
         .filter_map(fold)
         .flat_map(char::to_lowercase)
-        .collect();
-    folded
+        .collect()
+}
+
+/// The search tokens of `text`, in order.
+pub fn tokens(text: &str) -> Vec<String> {
+    folded(text)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
         .filter_map(stem)
@@ -202,19 +205,43 @@ pub fn snippet<'a>(
     words_around: usize,
 ) -> String {
     let wanted: Vec<&str> = query.words().collect();
-    let matches = |word: &str| tokens(word).iter().any(|t| wanted.contains(&t.as_str()));
-    let texts: Vec<Vec<&str>> = texts
-        .into_iter()
-        .map(|text| text.split_whitespace().collect())
-        .collect();
-    let Some(words) = texts
+    // A stem, but for its last letter (which stemming may have changed), is part of the
+    // folded word it came from: words without any are passed over without stemming them.
+    let cores: Vec<&str> = wanted
         .iter()
-        .find(|words| words.iter().any(|w| matches(w)))
+        .map(|stem| match stem.char_indices().nth(3) {
+            Some(_) => stem
+                .char_indices()
+                .last()
+                .map_or(*stem, |(last, _)| &stem[..last]),
+            None => stem,
+        })
+        .collect();
+    // Each text is folded once, into one string, with each word's span in it.
+    let marked = |text: &'a str| -> (Vec<&'a str>, Vec<bool>) {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut all = String::with_capacity(text.len());
+        let hits = words
+            .iter()
+            .map(|word| {
+                let start = all.len();
+                all.extend(word.chars().filter_map(fold).flat_map(char::to_lowercase));
+                let folded = &all[start..];
+                cores.iter().any(|core| folded.contains(core))
+                    && tokens(word).iter().any(|t| wanted.contains(&t.as_str()))
+            })
+            .collect();
+        (words, hits)
+    };
+    let texts: Vec<(Vec<&'a str>, Vec<bool>)> = texts.into_iter().map(marked).collect();
+    let Some((words, hits)) = texts
+        .iter()
+        .find(|(_, hits)| hits.contains(&true))
         .or(texts.first())
     else {
         return String::new();
     };
-    let first = words.iter().position(|w| matches(w)).unwrap_or(0);
+    let first = hits.iter().position(|hit| *hit).unwrap_or(0);
     let start = first.saturating_sub(words_around / 3);
     let end = (start + words_around).min(words.len());
     let escape = |s: &str| {
@@ -224,7 +251,8 @@ pub fn snippet<'a>(
     };
     let mut out: Vec<String> = words[start..end]
         .iter()
-        .map(|w| match matches(w) {
+        .zip(&hits[start..end])
+        .map(|(w, hit)| match hit {
             true => format!("<mark>{}</mark>", escape(w)),
             false => escape(w),
         })

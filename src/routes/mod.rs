@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod caching;
 pub mod claims;
 pub mod companies;
 pub mod countries;

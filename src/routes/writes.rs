@@ -88,7 +88,9 @@ fn representation(req: &HttpRequest, lang: Option<Lang>, tag: &str, body: Vec<u8
     response
         .insert_header((header::ETAG, tag))
         .insert_header((header::VARY, "Accept-Language"))
-        .insert_header((header::CACHE_CONTROL, "no-cache"));
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        // Never compressed: the strong ETag names these exact bytes.
+        .insert_header((header::CONTENT_ENCODING, "identity"));
     if let Some(lang) = lang {
         response.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
     }

@@ -101,11 +101,6 @@ async fn a_deleted_records_old_tag_gets_a_404_not_a_304(backend: Backend) {
     assert_eq!(status, 200);
 }
 
-crate::on_both_backends!(
-    a_claims_etag_changes_when_a_record_it_shows_changes,
-    a_deleted_records_old_tag_gets_a_404_not_a_304,
-);
-
 /// A change made through one instance is seen by another's conditional reads (here with
 /// the data version read on every request).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,3 +126,73 @@ async fn a_change_through_one_instance_moves_the_tags_of_another() {
     assert_eq!(response.status(), 200);
     assert_eq!(get_with_tag(&second, path, &tag).await.0, 200);
 }
+
+async fn lists_carry_a_weak_etag_and_answer_304_while_nothing_changed(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let editor = app.key("editor").await;
+    for path in [
+        "/v1/claims?verdict=supported",
+        "/v1/search?q=DeepSeek",
+        "/v1/countries/CN",
+        "/v1/claims/article-c10/claimreview",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        let tag = response.headers()["etag"].to_str().unwrap().to_owned();
+        assert!(tag.starts_with("W/\""), "{path}: {tag}");
+        assert_eq!(get_with_tag(&app, path, &tag).await.0, 304, "{path}");
+        // Another language is another representation.
+        let arabic = app.get_with(path, "accept-language", "ar").await;
+        assert_ne!(arabic.headers()["etag"], tag.as_str(), "{path}");
+    }
+    // Any change moves every list's tag.
+    let path = "/v1/companies?limit=5";
+    let tag = app.get(path).await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let response = app
+        .request(Method::PATCH, "/v1/companies/deepseek", Some(&editor))
+        .header("if-match", app.etag("/v1/companies/deepseek").await)
+        .json(&json!({"founded": 2023}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(get_with_tag(&app, path, &tag).await.0, 200);
+    // The keys list depends on who asks, so it is never tagged here.
+    let admin = app.key("admin").await;
+    let keys = app
+        .request(Method::GET, "/v1/keys", Some(&admin))
+        .send()
+        .await
+        .unwrap();
+    assert!(!keys.headers().contains_key("etag"));
+}
+
+async fn lists_are_compressed_on_request_and_records_never_are(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let list = app
+        .get_with("/v1/claims?limit=50", "accept-encoding", "gzip")
+        .await;
+    assert_eq!(list.headers()["content-encoding"], "gzip");
+    let compressed = list.bytes().await.unwrap().len();
+    let plain = app.get("/v1/claims?limit=50").await;
+    assert!(!plain.headers().contains_key("content-encoding"));
+    let plain = plain.bytes().await.unwrap().len();
+    assert!(compressed * 2 < plain, "{compressed} of {plain} bytes");
+    let record = app
+        .get_with("/v1/claims/article-c1", "accept-encoding", "gzip")
+        .await;
+    assert_eq!(record.headers()["content-encoding"], "identity");
+    let body: serde_json::Value = record.json().await.unwrap();
+    assert_eq!(body["key"], "article-c1");
+}
+
+crate::on_both_backends!(
+    a_claims_etag_changes_when_a_record_it_shows_changes,
+    a_deleted_records_old_tag_gets_a_404_not_a_304,
+    lists_carry_a_weak_etag_and_answer_304_while_nothing_changed,
+    lists_are_compressed_on_request_and_records_never_are,
+);
