@@ -1,0 +1,68 @@
+//! Micro-benchmarks of the hot pure code: cursors, Arabic and English normalization, and
+//! localized JSON rendering. `cargo bench -p mizan-bench`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use mizan::domain::{
+    cursor::Cursor,
+    lang::{Lang, Localized, to_json_in},
+    search_text,
+};
+use uuid::Uuid;
+
+fn cursors(c: &mut Criterion) {
+    let id = Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_1234);
+    let cursor = Cursor {
+        list: "statistics".into(),
+        sort: "-period_start".into(),
+        value: "2025-06-01".into(),
+        id,
+    };
+    let encoded = cursor.encode();
+    c.bench_function("cursor/encode", |b| b.iter(|| black_box(&cursor).encode()));
+    c.bench_function("cursor/decode", |b| {
+        b.iter(|| Cursor::decode(black_box(&encoded), "statistics", "-period_start"))
+    });
+}
+
+fn normalization(c: &mut Criterion) {
+    let arabic = "وبالشرائحِ الأمريكيةِ المتطورةِ، تَسعى الصينُ إلى القوةِ الناعمةِ في دولِ الجنوبِ العالمي عبرَ النماذجِ المفتوحةِ والرخيصة";
+    let english = "Chinese open-weight models are spreading across the Global South, exporting soft power through cheap, downloadable AI";
+    c.bench_function("normalize/arabic_sentence", |b| {
+        b.iter(|| search_text::tokens(black_box(arabic)))
+    });
+    c.bench_function("normalize/english_sentence", |b| {
+        b.iter(|| search_text::tokens(black_box(english)))
+    });
+    c.bench_function("normalize/query", |b| {
+        b.iter(|| search_text::Query::parse(black_box("\"القوة الناعمة\" export controls")))
+    });
+}
+
+fn rendering(c: &mut Criterion) {
+    let rows: Vec<(Uuid, Localized, Localized)> = (0..50u128)
+        .map(|i| {
+            (
+                Uuid::from_u128(i),
+                Localized::new("DeepSeek-R1", "ديب سيك آر 1"),
+                Localized::new(
+                    "DeepSeek's reasoning model, trained with large-scale reinforcement learning.",
+                    "نموذج الاستدلال لدى ديب سيك، دُرّب بالتعلّم المعزّز على نطاق واسع.",
+                ),
+            )
+        })
+        .collect();
+    for (name, lang) in [
+        ("both", None),
+        ("en", Some(Lang::En)),
+        ("ar", Some(Lang::Ar)),
+    ] {
+        c.bench_function(&format!("render/50_rows_{name}"), |b| {
+            b.iter(|| to_json_in(lang, black_box(&rows)))
+        });
+    }
+}
+
+criterion_group!(benches, cursors, normalization, rendering);
+criterion_main!(benches);
