@@ -134,13 +134,12 @@ pub async fn list_statistic_claims(
     id: web::Path<String>,
     query: ListQuery<RelatedClaimsParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let (stat, _) =
-        statistics::find(db.get_ref(), &id)
-            .await?
-            .ok_or_else(|| ApiError::NotFound {
-                resource: "statistic",
-                id: id.to_string(),
-            })?;
+    let stat = statistics::row(db.get_ref(), &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound {
+            resource: "statistic",
+            id: id.to_string(),
+        })?;
     let filter = claims::Filter {
         statistic: Some(stat.id),
         ..Default::default()
@@ -161,13 +160,12 @@ pub async fn list_model_claims(
     slug: web::Path<String>,
     query: ListQuery<RelatedClaimsParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let (model, _) =
-        models::find(db.get_ref(), &slug)
-            .await?
-            .ok_or_else(|| ApiError::NotFound {
-                resource: "model",
-                id: slug.to_string(),
-            })?;
+    let model = models::row(db.get_ref(), &slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound {
+            resource: "model",
+            id: slug.to_string(),
+        })?;
     let filter = claims::Filter {
         subject: Some(model.slug),
         subject_type: Some(SubjectType::Model),
@@ -189,13 +187,12 @@ pub async fn list_company_claims(
     slug: web::Path<String>,
     query: ListQuery<RelatedClaimsParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let (company, _) =
-        companies::find(db.get_ref(), &slug)
-            .await?
-            .ok_or_else(|| ApiError::NotFound {
-                resource: "company",
-                id: slug.to_string(),
-            })?;
+    let company = companies::row(db.get_ref(), &slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound {
+            resource: "company",
+            id: slug.to_string(),
+        })?;
     let filter = claims::Filter {
         subject: Some(company.slug),
         subject_type: Some(SubjectType::Company),

@@ -61,6 +61,11 @@ pub struct Filter {
     pub kind: Option<CompanyKind>,
 }
 
+/// The company with `slug`, alone.
+pub async fn row<C: ConnectionTrait>(db: &C, slug: &str) -> Result<Option<company::Model>, DbErr> {
+    Entity::find().filter(Column::Slug.eq(slug)).one(db).await
+}
+
 /// A page of companies, with the records they refer to.
 #[tracing::instrument(skip_all)]
 pub async fn list<C: ConnectionTrait>(
@@ -93,7 +98,7 @@ pub async fn find<C: ConnectionTrait>(
     db: &C,
     slug: &str,
 ) -> Result<Option<(company::Model, Related)>, DbErr> {
-    let Some(company) = Entity::find().filter(Column::Slug.eq(slug)).one(db).await? else {
+    let Some(company) = row(db, slug).await? else {
         return Ok(None);
     };
     let related = Related::load(db, needs(std::slice::from_ref(&company))).await?;

@@ -175,13 +175,18 @@ pub async fn list<C: ConnectionTrait>(
     Ok((page, related))
 }
 
+/// The model with `slug`, alone.
+pub async fn row<C: ConnectionTrait>(db: &C, slug: &str) -> Result<Option<model::Model>, DbErr> {
+    Entity::find().filter(Column::Slug.eq(slug)).one(db).await
+}
+
 /// The model with `slug`, with the records it refers to.
 #[tracing::instrument(skip_all, fields(model.slug = %slug))]
 pub async fn find<C: ConnectionTrait>(
     db: &C,
     slug: &str,
 ) -> Result<Option<(model::Model, Related)>, DbErr> {
-    let Some(model) = Entity::find().filter(Column::Slug.eq(slug)).one(db).await? else {
+    let Some(model) = row(db, slug).await? else {
         return Ok(None);
     };
     let related = Related::load(db, needs(std::slice::from_ref(&model))).await?;
@@ -198,7 +203,7 @@ pub async fn derivatives<C: ConnectionTrait>(
     q: Option<&crate::domain::search_text::Query>,
     page: &PageRequest<Entity>,
 ) -> Result<Option<Derivatives>, DbErr> {
-    let Some(root) = Entity::find().filter(Column::Slug.eq(slug)).one(db).await? else {
+    let Some(root) = row(db, slug).await? else {
         return Ok(None);
     };
     let mut generation: HashMap<Uuid, u32> = HashMap::new();

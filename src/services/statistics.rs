@@ -175,17 +175,29 @@ pub async fn list<C: ConnectionTrait>(
     Ok((page, related))
 }
 
+/// The statistic with this id or dataset key, alone.
+pub async fn row<C: ConnectionTrait>(
+    db: &C,
+    id_or_key: &str,
+) -> Result<Option<statistic::Model>, DbErr> {
+    match Uuid::parse_str(id_or_key) {
+        Ok(id) => Entity::find_by_id(id).one(db).await,
+        Err(_) => {
+            Entity::find()
+                .filter(Column::Key.eq(id_or_key))
+                .one(db)
+                .await
+        }
+    }
+}
+
 /// The statistic with this id or dataset key, with the records it refers to.
 #[tracing::instrument(skip_all, fields(statistic.id = %id_or_key))]
 pub async fn find<C: ConnectionTrait>(
     db: &C,
     id_or_key: &str,
 ) -> Result<Option<(statistic::Model, Related)>, DbErr> {
-    let select = match Uuid::parse_str(id_or_key) {
-        Ok(id) => Entity::find_by_id(id),
-        Err(_) => Entity::find().filter(Column::Key.eq(id_or_key)),
-    };
-    let Some(stat) = select.one(db).await? else {
+    let Some(stat) = row(db, id_or_key).await? else {
         return Ok(None);
     };
     let related = Related::load(db, needs(std::slice::from_ref(&stat))).await?;
