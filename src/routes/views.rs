@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use entity::{company, country, metric, model, source};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -11,7 +10,10 @@ use uuid::Uuid;
 use crate::{
     domain::lang::Localized,
     error::ApiError,
-    services::{listing::Page, related::Related},
+    services::{
+        listing::Page,
+        related::{CompanyRow, CountryRow, MetricRow, ModelRow, Related, SourceRow},
+    },
 };
 
 /// One page of a list.
@@ -91,8 +93,8 @@ pub struct SourceRef {
     pub published: Option<NaiveDate>,
 }
 
-impl From<&source::Model> for SourceRef {
-    fn from(source: &source::Model) -> Self {
+impl From<&SourceRow> for SourceRef {
+    fn from(source: &SourceRow) -> Self {
         Self {
             id: source.id,
             key: source.key.clone(),
@@ -114,8 +116,8 @@ pub struct CountryRef {
     pub name: Localized,
 }
 
-impl From<&country::Model> for CountryRef {
-    fn from(country: &country::Model) -> Self {
+impl From<&CountryRow> for CountryRef {
+    fn from(country: &CountryRow) -> Self {
         Self {
             code: country.code.clone(),
             name: Localized::new(&country.name_en, &country.name_ar),
@@ -133,8 +135,8 @@ pub struct CompanyRef {
     pub name: Localized,
 }
 
-impl From<&company::Model> for CompanyRef {
-    fn from(company: &company::Model) -> Self {
+impl From<&CompanyRow> for CompanyRef {
+    fn from(company: &CompanyRow) -> Self {
         Self {
             slug: company.slug.clone(),
             name: Localized::new(&company.name_en, &company.name_ar),
@@ -153,8 +155,8 @@ pub struct ModelRef {
     pub name: String,
 }
 
-impl From<&model::Model> for ModelRef {
-    fn from(model: &model::Model) -> Self {
+impl From<&ModelRow> for ModelRef {
+    fn from(model: &ModelRow) -> Self {
         Self {
             slug: model.slug.clone(),
             name: model.name.clone(),
@@ -172,8 +174,8 @@ pub struct MetricRef {
     pub name: Localized,
 }
 
-impl From<&metric::Model> for MetricRef {
-    fn from(metric: &metric::Model) -> Self {
+impl From<&MetricRow> for MetricRef {
+    fn from(metric: &MetricRow) -> Self {
         Self {
             key: metric.key.clone(),
             name: Localized::new(&metric.name_en, &metric.name_ar),
