@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ActiveModelTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, TransactionTrait};
 use serde_json::{Value, json};
 
 use chrono::NaiveDate;
@@ -112,11 +112,12 @@ pub struct Parts {
 
 /// A page of claims, with their parts.
 #[tracing::instrument(skip_all)]
-pub async fn list<C: ConnectionTrait>(
+pub async fn list<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     filter: Filter,
     page: &PageRequest<Entity>,
 ) -> Result<(Page<claim::Model>, Parts), DbErr> {
+    let db = &super::one_connection(db).await?;
     let mut select = Entity::find();
     if let Some(query) = &filter.q {
         select = select.filter(super::search::matches(
@@ -220,10 +221,11 @@ pub async fn list<C: ConnectionTrait>(
 
 /// The claim with this id or dataset key, with its parts.
 #[tracing::instrument(skip_all, fields(claim.id = %id_or_key))]
-pub async fn find<C: ConnectionTrait>(
+pub async fn find<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     id_or_key: &str,
 ) -> Result<Option<(claim::Model, Parts)>, DbErr> {
+    let db = &super::one_connection(db).await?;
     let select = match Uuid::parse_str(id_or_key) {
         Ok(id) => Entity::find_by_id(id),
         Err(_) => Entity::find().filter(Column::Key.eq(id_or_key)),

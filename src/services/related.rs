@@ -9,12 +9,14 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use entity::{company, country, metric, model, source, statistic};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, DerivePartialModel, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryResult,
+    sea_query::{DynIden, Expr, IntoIden, Query, SelectStatement, UnionType},
+};
 use uuid::Uuid;
 
 /// The fields of a company that a reference to it shows.
-#[derive(Clone, Debug, DerivePartialModel)]
-#[sea_orm(entity = "company::Entity")]
+#[derive(Clone, Debug)]
 pub struct CompanyRow {
     /// Its id.
     pub id: Uuid,
@@ -27,8 +29,7 @@ pub struct CompanyRow {
 }
 
 /// The fields of a model that a reference to it shows.
-#[derive(Clone, Debug, DerivePartialModel)]
-#[sea_orm(entity = "model::Entity")]
+#[derive(Clone, Debug)]
 pub struct ModelRow {
     /// Its id.
     pub id: Uuid,
@@ -39,8 +40,7 @@ pub struct ModelRow {
 }
 
 /// The fields of a country that a reference to it shows.
-#[derive(Clone, Debug, DerivePartialModel)]
-#[sea_orm(entity = "country::Entity")]
+#[derive(Clone, Debug)]
 pub struct CountryRow {
     /// Its code.
     pub code: String,
@@ -51,8 +51,7 @@ pub struct CountryRow {
 }
 
 /// The fields of a source that a reference to it shows.
-#[derive(Clone, Debug, DerivePartialModel)]
-#[sea_orm(entity = "source::Entity")]
+#[derive(Clone, Debug)]
 pub struct SourceRow {
     /// Its id.
     pub id: Uuid,
@@ -69,8 +68,7 @@ pub struct SourceRow {
 }
 
 /// The fields of a metric that a reference to it shows.
-#[derive(Clone, Debug, DerivePartialModel)]
-#[sea_orm(entity = "metric::Entity")]
+#[derive(Clone, Debug)]
 pub struct MetricRow {
     /// Its id.
     pub id: Uuid,
@@ -129,7 +127,8 @@ pub struct Related {
 }
 
 impl Related {
-    /// Loads everything `needs` names.
+    /// Loads everything `needs` names: the statistics first, then every reference in one
+    /// statement.
     pub async fn load<C: ConnectionTrait>(db: &C, mut needs: Needs) -> Result<Self, DbErr> {
         let mut related = Self::default();
         if !needs.statistics.is_empty() {
@@ -142,56 +141,275 @@ impl Related {
                 related.statistics.insert(stat.id, stat);
             }
         }
+        related.load_references(db, needs).await?;
+        Ok(related)
+    }
+
+    /// Reads the models, companies, countries, sources and metrics `needs` names with a
+    /// `UNION ALL` of one branch per kind: one round trip instead of up to five.
+    async fn load_references<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        needs: Needs,
+    ) -> Result<(), DbErr> {
+        let mut branches = Vec::new();
         if !needs.models.is_empty() {
-            related.models = model::Entity::find()
-                .filter(model::Column::Id.is_in(needs.models))
-                .into_partial_model::<ModelRow>()
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|row| (row.id, row))
-                .collect();
+            branches.push(
+                Branch::new(Kind::Model, model::Entity)
+                    .id(model::Column::Id)
+                    .column(Field::Slug, model::Column::Slug)
+                    .column(Field::Name, model::Column::Name)
+                    .only(model::Column::Id.is_in(needs.models)),
+            );
         }
         if !needs.companies.is_empty() {
-            related.companies = company::Entity::find()
-                .filter(company::Column::Id.is_in(needs.companies))
-                .into_partial_model::<CompanyRow>()
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|row| (row.id, row))
-                .collect();
+            branches.push(
+                Branch::new(Kind::Company, company::Entity)
+                    .id(company::Column::Id)
+                    .column(Field::Slug, company::Column::Slug)
+                    .column(Field::NameEn, company::Column::NameEn)
+                    .column(Field::NameAr, company::Column::NameAr)
+                    .only(company::Column::Id.is_in(needs.companies)),
+            );
         }
         if !needs.countries.is_empty() {
-            related.countries = country::Entity::find()
-                .filter(country::Column::Code.is_in(needs.countries))
-                .into_partial_model::<CountryRow>()
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|row| (row.code.clone(), row))
-                .collect();
+            branches.push(
+                Branch::new(Kind::Country, country::Entity)
+                    .column(Field::Slug, country::Column::Code)
+                    .column(Field::NameEn, country::Column::NameEn)
+                    .column(Field::NameAr, country::Column::NameAr)
+                    .only(country::Column::Code.is_in(needs.countries)),
+            );
         }
         if !needs.sources.is_empty() {
-            related.sources = source::Entity::find()
-                .filter(source::Column::Id.is_in(needs.sources))
-                .into_partial_model::<SourceRow>()
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|row| (row.id, row))
-                .collect();
+            branches.push(
+                Branch::new(Kind::Source, source::Entity)
+                    .id(source::Column::Id)
+                    .column(Field::Slug, source::Column::Key)
+                    .column(Field::Name, source::Column::Title)
+                    .column(Field::Publisher, source::Column::Publisher)
+                    .column(Field::Url, source::Column::Url)
+                    .column(Field::Published, source::Column::PublishedOn)
+                    .only(source::Column::Id.is_in(needs.sources)),
+            );
         }
         if !needs.metrics.is_empty() {
-            related.metrics = metric::Entity::find()
-                .filter(metric::Column::Id.is_in(needs.metrics))
-                .into_partial_model::<MetricRow>()
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|row| (row.id, row))
-                .collect();
+            branches.push(
+                Branch::new(Kind::Metric, metric::Entity)
+                    .id(metric::Column::Id)
+                    .column(Field::Slug, metric::Column::Key)
+                    .column(Field::NameEn, metric::Column::NameEn)
+                    .column(Field::NameAr, metric::Column::NameAr)
+                    .only(metric::Column::Id.is_in(needs.metrics)),
+            );
         }
-        Ok(related)
+        let mut branches = branches.into_iter().map(Branch::build);
+        let Some(mut select) = branches.next() else {
+            return Ok(());
+        };
+        for branch in branches {
+            select.union(UnionType::All, branch);
+        }
+        for row in db.query_all(&select).await? {
+            self.add(&row)?;
+        }
+        Ok(())
+    }
+
+    /// Files one row of the references' `UNION ALL` under its kind.
+    fn add(&mut self, row: &QueryResult) -> Result<(), DbErr> {
+        let text = |field: Field| row.try_get::<Option<String>>("", field.alias());
+        let required = |field: Field| {
+            text(field)?.ok_or_else(|| DbErr::Type(format!("a reference has no {}", field.alias())))
+        };
+        let id = || {
+            row.try_get::<Option<Uuid>>("", Field::Id.alias())?
+                .ok_or_else(|| DbErr::Type("a reference has no id".to_owned()))
+        };
+        let kind: i32 = row.try_get("", Field::Kind.alias())?;
+        match Kind::from_code(kind) {
+            Some(Kind::Model) => {
+                let id = id()?;
+                let (slug, name) = (required(Field::Slug)?, required(Field::Name)?);
+                self.models.insert(id, ModelRow { id, slug, name });
+            }
+            Some(Kind::Company) => {
+                let id = id()?;
+                let row = CompanyRow {
+                    id,
+                    slug: required(Field::Slug)?,
+                    name_en: required(Field::NameEn)?,
+                    name_ar: required(Field::NameAr)?,
+                };
+                self.companies.insert(id, row);
+            }
+            Some(Kind::Country) => {
+                let code = required(Field::Slug)?;
+                let row = CountryRow {
+                    code: code.clone(),
+                    name_en: required(Field::NameEn)?,
+                    name_ar: required(Field::NameAr)?,
+                };
+                self.countries.insert(code, row);
+            }
+            Some(Kind::Source) => {
+                let id = id()?;
+                let row = SourceRow {
+                    id,
+                    key: text(Field::Slug)?,
+                    title: required(Field::Name)?,
+                    publisher: required(Field::Publisher)?,
+                    url: required(Field::Url)?,
+                    published_on: row.try_get("", Field::Published.alias())?,
+                };
+                self.sources.insert(id, row);
+            }
+            Some(Kind::Metric) => {
+                let id = id()?;
+                let row = MetricRow {
+                    id,
+                    key: required(Field::Slug)?,
+                    name_en: required(Field::NameEn)?,
+                    name_ar: required(Field::NameAr)?,
+                };
+                self.metrics.insert(id, row);
+            }
+            None => return Err(DbErr::Type(format!("unknown reference kind {kind}"))),
+        }
+        Ok(())
+    }
+}
+
+/// The kinds of record a reference names, as the references' `UNION ALL` tags its rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Model = 1,
+    Company = 2,
+    Country = 3,
+    Source = 4,
+    Metric = 5,
+}
+
+impl Kind {
+    const ALL: [Self; 5] = [
+        Self::Model,
+        Self::Company,
+        Self::Country,
+        Self::Source,
+        Self::Metric,
+    ];
+
+    fn from_code(code: i32) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| *kind as i32 == code)
+    }
+}
+
+/// The columns every branch of the references' `UNION ALL` has, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Kind,
+    Id,
+    /// A slug, key or code.
+    Slug,
+    /// A model's name or a source's title.
+    Name,
+    NameEn,
+    NameAr,
+    Publisher,
+    Url,
+    Published,
+}
+
+impl Field {
+    const ALL: [Self; 9] = [
+        Self::Kind,
+        Self::Id,
+        Self::Slug,
+        Self::Name,
+        Self::NameEn,
+        Self::NameAr,
+        Self::Publisher,
+        Self::Url,
+        Self::Published,
+    ];
+
+    fn alias(self) -> &'static str {
+        match self {
+            Self::Kind => "ref_kind",
+            Self::Id => "ref_id",
+            Self::Slug => "ref_slug",
+            Self::Name => "ref_name",
+            Self::NameEn => "ref_name_en",
+            Self::NameAr => "ref_name_ar",
+            Self::Publisher => "ref_publisher",
+            Self::Url => "ref_url",
+            Self::Published => "ref_published",
+        }
+    }
+
+    /// A NULL of this column's type, for branches without it: PostgreSQL needs the types
+    /// of a `UNION`'s branches to agree, and resolves an untyped NULL as text.
+    fn null(self) -> Expr {
+        Expr::cust(match self {
+            Self::Kind => "CAST(NULL AS integer)",
+            Self::Id => "CAST(NULL AS uuid)",
+            Self::Published => "CAST(NULL AS date)",
+            _ => "CAST(NULL AS text)",
+        })
+    }
+}
+
+/// One branch of the references' `UNION ALL`: one table's rows, in the shared columns.
+struct Branch {
+    kind: Kind,
+    table: DynIden,
+    columns: Vec<(Field, Expr)>,
+    filter: Option<Expr>,
+}
+
+impl Branch {
+    fn new(kind: Kind, table: impl IntoIden) -> Self {
+        Self {
+            kind,
+            table: table.into_iden(),
+            columns: Vec::new(),
+            filter: None,
+        }
+    }
+
+    fn id(self, column: impl IntoIden) -> Self {
+        self.column(Field::Id, column)
+    }
+
+    /// Fills `field` from the table's `column`.
+    fn column(mut self, field: Field, column: impl IntoIden) -> Self {
+        let column = Expr::col((self.table.clone(), column.into_iden()));
+        self.columns.push((field, column));
+        self
+    }
+
+    fn only(mut self, filter: Expr) -> Self {
+        self.filter = Some(filter);
+        self
+    }
+
+    fn build(self) -> SelectStatement {
+        let mut select = Query::select();
+        select.from(self.table.clone());
+        for field in Field::ALL {
+            let value = match field {
+                Field::Kind => Expr::cust((self.kind as i32).to_string()),
+                field => self
+                    .columns
+                    .iter()
+                    .find(|(f, _)| *f == field)
+                    .map_or_else(|| field.null(), |(_, value)| value.clone()),
+            };
+            select.expr_as(value, field.alias());
+        }
+        if let Some(filter) = self.filter {
+            select.and_where(filter);
+        }
+        select
     }
 }
