@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use entity::{claim, company, model, source};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, DerivePartialModel, EntityTrait,
+    QueryFilter, Statement, TransactionTrait,
     sea_query::{Expr, SimpleExpr},
 };
 use uuid::Uuid;
@@ -163,26 +164,78 @@ pub struct Hit {
     pub score: f64,
 }
 
+/// What a claim's hit shows and cuts its snippet from.
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "claim::Entity")]
+struct ClaimText {
+    id: Uuid,
+    key: Option<String>,
+    text_en: String,
+    text_ar: String,
+    verdict_summary_en: Option<String>,
+    verdict_summary_ar: Option<String>,
+}
+
+/// What a model's hit shows and cuts its snippet from.
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "model::Entity")]
+struct ModelText {
+    id: Uuid,
+    slug: String,
+    name: String,
+    description_en: String,
+    description_ar: String,
+}
+
+/// What a company's hit shows and cuts its snippet from.
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "company::Entity")]
+struct CompanyText {
+    id: Uuid,
+    slug: String,
+    name_en: String,
+    name_ar: String,
+    description_en: String,
+    description_ar: String,
+}
+
+/// What a source's hit shows and cuts its snippet from.
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "source::Entity")]
+struct SourceText {
+    id: Uuid,
+    key: Option<String>,
+    title: String,
+    note_en: Option<String>,
+    note_ar: Option<String>,
+}
+
 /// The `limit` best matches of `query` among `kinds`, best first; ties go to the more
 /// recent.
 #[tracing::instrument(skip_all)]
-pub async fn search<C: ConnectionTrait>(
+pub async fn search<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     query: &Query,
     kinds: &[Kind],
     limit: u64,
 ) -> Result<Vec<Hit>, DbErr> {
+    let db = &super::one_connection(db).await?;
     let ranked = ranked(db, query, kinds, limit).await?;
     let mut found: HashMap<(Kind, Uuid), Hit> = HashMap::new();
     for kind in kinds {
-        let ids = ranked
+        let ids: Vec<Uuid> = ranked
             .iter()
             .filter(|(k, _, _)| k == kind)
-            .map(|(_, id, _)| *id);
+            .map(|(_, id, _)| *id)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
         match kind {
             Kind::Claims => {
                 for row in claim::Entity::find()
                     .filter(claim::Column::Id.is_in(ids))
+                    .into_partial_model::<ClaimText>()
                     .all(db)
                     .await?
                 {
@@ -192,10 +245,7 @@ pub async fn search<C: ConnectionTrait>(
                         title: Localized::new(&row.text_en, &row.text_ar),
                         texts: [
                             Some(Localized::new(&row.text_en, &row.text_ar)),
-                            Localized::from_parts(
-                                row.verdict_summary_en.clone(),
-                                row.verdict_summary_ar.clone(),
-                            ),
+                            Localized::from_parts(row.verdict_summary_en, row.verdict_summary_ar),
                         ]
                         .into_iter()
                         .flatten()
@@ -208,6 +258,7 @@ pub async fn search<C: ConnectionTrait>(
             Kind::Models => {
                 for row in model::Entity::find()
                     .filter(model::Column::Id.is_in(ids))
+                    .into_partial_model::<ModelText>()
                     .all(db)
                     .await?
                 {
@@ -227,6 +278,7 @@ pub async fn search<C: ConnectionTrait>(
             Kind::Companies => {
                 for row in company::Entity::find()
                     .filter(company::Column::Id.is_in(ids))
+                    .into_partial_model::<CompanyText>()
                     .all(db)
                     .await?
                 {
@@ -246,6 +298,7 @@ pub async fn search<C: ConnectionTrait>(
             Kind::Sources => {
                 for row in source::Entity::find()
                     .filter(source::Column::Id.is_in(ids))
+                    .into_partial_model::<SourceText>()
                     .all(db)
                     .await?
                 {
@@ -254,7 +307,7 @@ pub async fn search<C: ConnectionTrait>(
                         key: row.key.clone().unwrap_or_else(|| row.id.to_string()),
                         title: Localized::new(&row.title, &row.title),
                         texts: [
-                            Localized::from_parts(row.note_en.clone(), row.note_ar.clone()),
+                            Localized::from_parts(row.note_en, row.note_ar),
                             Some(Localized::new(&row.title, &row.title)),
                         ]
                         .into_iter()
