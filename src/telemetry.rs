@@ -1,5 +1,7 @@
 //! Logs: tracing events, pretty or JSON, with the request id on every line of a request.
 
+use std::rc::Rc;
+
 use actix_web::{
     HttpMessage,
     body::MessageBody,
@@ -41,6 +43,26 @@ pub fn init(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The route pattern a request matched, such as `/v1/claims/{id}`, or `unmatched`.
+#[derive(Clone, Debug)]
+struct RoutePattern(Rc<str>);
+
+/// The route pattern `request` matches, such as `/v1/claims/{id}`, or `unmatched`:
+/// found once per request (actix-web finds it by matching the path again) and kept in
+/// its extensions for the logs and the metrics.
+pub fn route_pattern(request: &ServiceRequest) -> Rc<str> {
+    if let Some(pattern) = request.extensions().get::<RoutePattern>() {
+        return pattern.0.clone();
+    }
+    let pattern: Rc<str> = request
+        .match_pattern()
+        .map_or_else(|| Rc::from("unmatched"), Rc::from);
+    request
+        .extensions_mut()
+        .insert(RoutePattern(pattern.clone()));
+    pattern
+}
+
 /// A request's id: the client's `X-Request-Id` when it sent a sensible one, else a new UUID.
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
@@ -67,13 +89,10 @@ pub struct MizanRootSpan;
 impl RootSpanBuilder for MizanRootSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
         let request_id = RequestId::of(request);
-        let route = request
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_owned());
         let span = tracing::info_span!(
             "HTTP request",
             http.method = %request.method(),
-            http.route = %route,
+            http.route = tracing::field::Empty,
             http.target = %request.path(),
             http.status_code = tracing::field::Empty,
             request_id = %request_id.0,
@@ -81,6 +100,10 @@ impl RootSpanBuilder for MizanRootSpan {
             exception.message = tracing::field::Empty,
             exception.details = tracing::field::Empty,
         );
+        // Matching the path against every route again is not free: only when logged.
+        if !span.is_disabled() {
+            span.record("http.route", &*route_pattern(request));
+        }
         request.extensions_mut().insert(request_id);
         span
     }

@@ -99,7 +99,7 @@ pub async fn enforce(
     let Some(limits) = req
         .app_data::<web::Data<RateLimits>>()
         .cloned()
-        .filter(|_| !exempt)
+        .filter(|limits| !exempt && (limits.keyed.is_some() || limits.anonymous.is_some()))
     else {
         return Ok(next.call(req).await?.map_into_left_body());
     };

@@ -55,9 +55,8 @@ impl HttpMetrics {
         })
     }
 
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let status = status.to_string();
-        let labels = [method, route, status.as_str()];
+    fn observe(&self, method: &str, route: &str, status: &str, seconds: f64) {
+        let labels = [method, route, status];
         self.requests.with_label_values(&labels).inc();
         self.duration.with_label_values(&labels).observe(seconds);
     }
@@ -71,17 +70,16 @@ pub async fn record(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let metrics = req.app_data::<web::Data<HttpMetrics>>().cloned();
-    let method = req.method().to_string();
+    let method = req.method().clone();
+    let route = metrics
+        .is_some()
+        .then(|| crate::telemetry::route_pattern(&req));
     let response = next.call(req).await?;
-    if let Some(metrics) = metrics {
-        let route = response
-            .request()
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_owned());
+    if let (Some(metrics), Some(route)) = (metrics, route) {
         metrics.observe(
-            &method,
+            method.as_str(),
             &route,
-            response.status().as_u16(),
+            response.status().as_str(),
             started.elapsed().as_secs_f64(),
         );
     }
