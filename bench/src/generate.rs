@@ -19,8 +19,8 @@ use mizan::{
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    ModelTrait, QueryOrder,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IdenStatic,
+    IntoActiveModel, Iterable, ModelTrait, QueryOrder, Value, sqlx::postgres::PgPoolCopyExt,
 };
 use uuid::Uuid;
 
@@ -37,34 +37,63 @@ const BATCH: usize = 1_000;
 /// Connections writing statistics at once.
 const WRITERS: usize = 3;
 
-/// The tables whose secondary indexes are dropped for the load and built again after it,
-/// as bulk loads do: one sort per index instead of one insertion per row.
-const BULK_TABLES: [&str; 4] = ["statistics", "claims", "evidence", "claim_subjects"];
+/// The tables the generator fills, whose foreign keys and non-unique indexes are dropped
+/// for the load and made again after it, as bulk loads do: one join per foreign key and
+/// one sort per index, instead of a lookup and an index insertion per row.
+const BULK_TABLES: [&str; 8] = [
+    "sources",
+    "companies",
+    "models",
+    "statistics",
+    "claims",
+    "evidence",
+    "claim_subjects",
+    "claim_topics",
+];
 
-/// On PostgreSQL, drops the non-unique indexes of [`BULK_TABLES`], returning the
-/// statements that make them again.
-async fn drop_indexes(db: &DatabaseConnection) -> anyhow::Result<Vec<String>> {
+/// On PostgreSQL, drops the foreign keys and the non-unique indexes of [`BULK_TABLES`],
+/// returning the statements that make them again, indexes first.
+async fn defer_constraints(db: &DatabaseConnection) -> anyhow::Result<Vec<String>> {
     if db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
         return Ok(Vec::new());
     }
     let tables = BULK_TABLES.map(|t| format!("'{t}'")).join(", ");
-    let rows = db
-        .query_all_raw(sea_orm::Statement::from_string(
+    let query = |sql: String| {
+        db.query_all_raw(sea_orm::Statement::from_string(
             sea_orm::DatabaseBackend::Postgres,
-            format!(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() \
-                 AND tablename IN ({tables}) AND indexdef NOT LIKE 'CREATE UNIQUE%'"
-            ),
+            sql,
         ))
-        .await?;
-    let mut definitions = Vec::new();
-    for row in rows {
+    };
+    let mut restore = Vec::new();
+    let mut drop = Vec::new();
+    for row in query(format!(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() \
+         AND tablename IN ({tables}) AND indexdef NOT LIKE 'CREATE UNIQUE%'"
+    ))
+    .await?
+    {
         let name: String = row.try_get("", "indexname")?;
-        definitions.push(row.try_get::<String>("", "indexdef")?);
-        db.execute_unprepared(&format!("DROP INDEX \"{name}\""))
-            .await?;
+        restore.push(row.try_get::<String>("", "indexdef")?);
+        drop.push(format!("DROP INDEX \"{name}\""));
     }
-    Ok(definitions)
+    for row in query(format!(
+        "SELECT conrelid::regclass::text AS \"table\", conname, pg_get_constraintdef(oid) AS definition \
+         FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text IN ({tables})"
+    ))
+    .await?
+    {
+        let table: String = row.try_get("", "table")?;
+        let name: String = row.try_get("", "conname")?;
+        let definition: String = row.try_get("", "definition")?;
+        restore.push(format!(
+            "ALTER TABLE \"{table}\" ADD CONSTRAINT \"{name}\" {definition}"
+        ));
+        drop.push(format!("ALTER TABLE \"{table}\" DROP CONSTRAINT \"{name}\""));
+    }
+    for statement in drop {
+        db.execute_unprepared(&statement).await?;
+    }
+    Ok(restore)
 }
 
 const COUNTRIES: &[&str] = &[
@@ -148,13 +177,17 @@ fn pick<'a>(rng: &mut ChaCha8Rng, values: &[&'a str]) -> &'a str {
     values.choose(rng).copied().unwrap_or_default()
 }
 
-/// Inserts `models` in batches, each with its search columns filled.
+/// Writes `rows`, each with its search columns filled: with `COPY` on PostgreSQL (one
+/// stream, no statement to parse per batch), in multi-row `INSERT`s elsewhere.
 async fn insert<E>(db: &DatabaseConnection, rows: Vec<E::Model>) -> anyhow::Result<()>
 where
     E: EntityTrait,
     E::Model: ModelTrait<Entity = E> + IntoActiveModel<E::ActiveModel>,
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        return copy::<E>(db, rows).await;
+    }
     let mut batch = Vec::with_capacity(BATCH);
     for mut row in rows {
         fill_search::<E>(&mut row);
@@ -165,6 +198,82 @@ where
     }
     if !batch.is_empty() {
         E::insert_many(batch).exec(db).await?;
+    }
+    Ok(())
+}
+
+/// Bytes of `COPY` data sent at a time.
+const COPY_CHUNK: usize = 1 << 20;
+
+/// Streams `rows` into `E`'s table with `COPY ... FROM STDIN` in its text format.
+async fn copy<E>(db: &DatabaseConnection, rows: Vec<E::Model>) -> anyhow::Result<()>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E>,
+{
+    let columns: Vec<E::Column> = E::Column::iter().collect();
+    let names: Vec<String> = columns
+        .iter()
+        .map(|column| format!("\"{}\"", column.as_str()))
+        .collect();
+    let statement = format!(
+        "COPY \"{}\" ({}) FROM STDIN",
+        E::default().table_name(),
+        names.join(", ")
+    );
+    let mut copy = db
+        .get_postgres_connection_pool()
+        .copy_in_raw(&statement)
+        .await?;
+    let mut buffer = Vec::with_capacity(COPY_CHUNK + 4096);
+    for mut row in rows {
+        fill_search::<E>(&mut row);
+        for (i, column) in columns.iter().enumerate() {
+            if i > 0 {
+                buffer.push(b'\t');
+            }
+            copy_field(&mut buffer, row.get(*column))?;
+        }
+        buffer.push(b'\n');
+        if buffer.len() >= COPY_CHUNK {
+            copy.send(std::mem::take(&mut buffer)).await?;
+            buffer.reserve(COPY_CHUNK + 4096);
+        }
+    }
+    if !buffer.is_empty() {
+        copy.send(buffer).await?;
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
+/// Appends `value` to a `COPY` text-format row: `\N` for NULL, and backslash, tab,
+/// newline and carriage return escaped.
+fn copy_field(buffer: &mut Vec<u8>, value: Value) -> anyhow::Result<()> {
+    let text = match value {
+        Value::String(v) => v,
+        Value::Uuid(v) => v.map(|id| id.to_string()),
+        Value::Bool(v) => v.map(|b| if b { "t" } else { "f" }.to_owned()),
+        Value::Int(v) => v.map(|n| n.to_string()),
+        Value::BigInt(v) => v.map(|n| n.to_string()),
+        Value::Double(v) => v.map(|n| n.to_string()),
+        Value::ChronoDate(v) => v.map(|d| d.format("%Y-%m-%d").to_string()),
+        Value::ChronoDateTimeUtc(v) => v.map(|t| t.to_rfc3339()),
+        Value::Json(v) => v.map(|json| json.to_string()),
+        other => anyhow::bail!("no COPY text format for {other:?}"),
+    };
+    let Some(text) = text else {
+        buffer.extend_from_slice(b"\\N");
+        return Ok(());
+    };
+    for byte in text.bytes() {
+        match byte {
+            b'\\' => buffer.extend_from_slice(b"\\\\"),
+            b'\t' => buffer.extend_from_slice(b"\\t"),
+            b'\n' => buffer.extend_from_slice(b"\\n"),
+            b'\r' => buffer.extend_from_slice(b"\\r"),
+            byte => buffer.push(byte),
+        }
     }
     Ok(())
 }
@@ -218,7 +327,7 @@ pub async fn generate(
         })?
         .clone();
 
-    let indexes = drop_indexes(db).await?;
+    let deferred = defer_constraints(db).await?;
     let sources: Vec<source::Model> = (0..n_sources)
         .map(|i| source::Model {
             id: id(1, i),
@@ -468,10 +577,10 @@ pub async fn generate(
         done??;
     }
     phase("claims written");
-    for definition in &indexes {
-        db.execute_unprepared(definition).await?;
+    for statement in &deferred {
+        db.execute_unprepared(statement).await?;
     }
-    phase("indexes built");
+    phase("indexes built and foreign keys checked");
 
     Ok(Generated {
         counts: vec![
