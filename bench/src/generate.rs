@@ -51,11 +51,43 @@ const BULK_TABLES: [&str; 8] = [
     "claim_topics",
 ];
 
+/// The statements that make again what [`defer_constraints`] dropped.
+#[derive(Default)]
+struct Deferred {
+    indexes: Vec<String>,
+    foreign_keys: Vec<String>,
+}
+
+impl Deferred {
+    /// Builds the indexes, [`WRITERS`] at a time (each table allows several builds at
+    /// once), then adds the foreign keys one by one: each locks the table it references,
+    /// so two at once could deadlock.
+    async fn restore(self, db: &DatabaseConnection) -> anyhow::Result<()> {
+        let mut building = tokio::task::JoinSet::new();
+        for statement in self.indexes {
+            while building.len() >= WRITERS {
+                if let Some(done) = building.join_next().await {
+                    done??;
+                }
+            }
+            let db = db.clone();
+            building.spawn(async move { db.execute_unprepared(&statement).await });
+        }
+        while let Some(done) = building.join_next().await {
+            done??;
+        }
+        for statement in self.foreign_keys {
+            db.execute_unprepared(&statement).await?;
+        }
+        Ok(())
+    }
+}
+
 /// On PostgreSQL, drops the foreign keys and the non-unique indexes of [`BULK_TABLES`],
-/// returning the statements that make them again, indexes first.
-async fn defer_constraints(db: &DatabaseConnection) -> anyhow::Result<Vec<String>> {
+/// returning the statements that make them again.
+async fn defer_constraints(db: &DatabaseConnection) -> anyhow::Result<Deferred> {
     if db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
-        return Ok(Vec::new());
+        return Ok(Deferred::default());
     }
     let tables = BULK_TABLES.map(|t| format!("'{t}'")).join(", ");
     let query = |sql: String| {
@@ -64,7 +96,7 @@ async fn defer_constraints(db: &DatabaseConnection) -> anyhow::Result<Vec<String
             sql,
         ))
     };
-    let mut restore = Vec::new();
+    let mut restore = Deferred::default();
     let mut drop = Vec::new();
     for row in query(format!(
         "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() \
@@ -73,7 +105,7 @@ async fn defer_constraints(db: &DatabaseConnection) -> anyhow::Result<Vec<String
     .await?
     {
         let name: String = row.try_get("", "indexname")?;
-        restore.push(row.try_get::<String>("", "indexdef")?);
+        restore.indexes.push(row.try_get::<String>("", "indexdef")?);
         drop.push(format!("DROP INDEX \"{name}\""));
     }
     for row in query(format!(
@@ -85,7 +117,7 @@ async fn defer_constraints(db: &DatabaseConnection) -> anyhow::Result<Vec<String
         let table: String = row.try_get("", "table")?;
         let name: String = row.try_get("", "conname")?;
         let definition: String = row.try_get("", "definition")?;
-        restore.push(format!(
+        restore.foreign_keys.push(format!(
             "ALTER TABLE \"{table}\" ADD CONSTRAINT \"{name}\" {definition}"
         ));
         drop.push(format!("ALTER TABLE \"{table}\" DROP CONSTRAINT \"{name}\""));
@@ -577,9 +609,7 @@ pub async fn generate(
         done??;
     }
     phase("claims written");
-    for statement in &deferred {
-        db.execute_unprepared(statement).await?;
-    }
+    deferred.restore(db).await?;
     phase("indexes built and foreign keys checked");
 
     Ok(Generated {
