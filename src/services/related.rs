@@ -1,5 +1,6 @@
-//! Loads the records that a page of rows refers to, one query per table whatever the
-//! page's size (never one query per row).
+//! Loads the records that a page of rows refers to in at most two statements whatever
+//! the page's size (never one query per row): the statistics it cites, then every
+//! model, company, country, source and metric in one `UNION ALL`.
 //!
 //! A reference shows a few fields of the record it names, so only those columns are
 //! read: whole rows, with their descriptions and search text, were most of the bytes a
