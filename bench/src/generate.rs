@@ -37,6 +37,38 @@ const BATCH: usize = 1_000;
 /// Connections writing statistics at once.
 const WRITERS: usize = 3;
 
+/// Loading tasks, at most [`WRITERS`] running at once.
+struct Writers(tokio::task::JoinSet<anyhow::Result<()>>);
+
+impl Writers {
+    fn new() -> Self {
+        Self(tokio::task::JoinSet::new())
+    }
+
+    /// Starts `task` once fewer than [`WRITERS`] are running, failing with the first
+    /// finished task that failed.
+    async fn spawn(
+        &mut self,
+        task: impl Future<Output = anyhow::Result<()>> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        while self.0.len() >= WRITERS {
+            if let Some(done) = self.0.join_next().await {
+                done??;
+            }
+        }
+        self.0.spawn(task);
+        Ok(())
+    }
+
+    /// Waits for every task, failing with the first that failed.
+    async fn finish(&mut self) -> anyhow::Result<()> {
+        while let Some(done) = self.0.join_next().await {
+            done??;
+        }
+        Ok(())
+    }
+}
+
 /// The tables the generator fills, whose foreign keys and non-unique indexes are dropped
 /// for the load and made again after it, as bulk loads do: one join per foreign key and
 /// one sort per index, instead of a lookup and an index insertion per row.
@@ -63,19 +95,17 @@ impl Deferred {
     /// once), then adds the foreign keys one by one: each locks the table it references,
     /// so two at once could deadlock.
     async fn restore(self, db: &DatabaseConnection) -> anyhow::Result<()> {
-        let mut building = tokio::task::JoinSet::new();
+        let mut building = Writers::new();
         for statement in self.indexes {
-            while building.len() >= WRITERS {
-                if let Some(done) = building.join_next().await {
-                    done??;
-                }
-            }
             let db = db.clone();
-            building.spawn(async move { db.execute_unprepared(&statement).await });
+            building
+                .spawn(async move {
+                    db.execute_unprepared(&statement).await?;
+                    Ok(())
+                })
+                .await?;
         }
-        while let Some(done) = building.join_next().await {
-            done??;
-        }
+        building.finish().await?;
         for statement in self.foreign_keys {
             db.execute_unprepared(&statement).await?;
         }
@@ -443,7 +473,7 @@ pub async fn generate(
     insert::<model::Entity>(db, models).await?;
     phase("companies and models written");
 
-    let mut loading = tokio::task::JoinSet::new();
+    let mut loading = Writers::new();
     let mut statistics = Vec::with_capacity(BATCH * 10);
     for i in 0..n_statistics {
         let metric = if rng.random_range(0..10) < 6 {
@@ -499,23 +529,20 @@ pub async fn generate(
         if statistics.len() == BATCH * 10 {
             // Rows are made in order (so the same seed gives the same rows) and written by
             // several connections at once.
-            while loading.len() >= WRITERS {
-                if let Some(done) = loading.join_next().await {
-                    done??;
-                }
-            }
             let db = db.clone();
             let rows = std::mem::take(&mut statistics);
-            loading.spawn(async move { insert::<statistic::Entity>(&db, rows).await });
+            loading
+                .spawn(async move { insert::<statistic::Entity>(&db, rows).await })
+                .await?;
         }
     }
-    loading.spawn({
-        let db = db.clone();
-        async move { insert::<statistic::Entity>(&db, statistics).await }
-    });
-    while let Some(done) = loading.join_next().await {
-        done??;
-    }
+    loading
+        .spawn({
+            let db = db.clone();
+            async move { insert::<statistic::Entity>(&db, statistics).await }
+        })
+        .await?;
+    loading.finish().await?;
     phase("statistics written");
 
     let (mut claims, mut evidence, mut subjects, mut topics) =
@@ -528,11 +555,6 @@ pub async fn generate(
                            subjects: &mut Vec<claim_subject::Model>,
                            topics: &mut Vec<claim_topic::Model>|
            -> anyhow::Result<()> {
-        while loading.len() >= WRITERS {
-            if let Some(done) = loading.join_next().await {
-                done??;
-            }
-        }
         let db = db.clone();
         let batch = (
             std::mem::take(claims),
@@ -540,13 +562,14 @@ pub async fn generate(
             std::mem::take(subjects),
             std::mem::take(topics),
         );
-        loading.spawn(async move {
-            insert::<claim::Entity>(&db, batch.0).await?;
-            insert::<evidence::Entity>(&db, batch.1).await?;
-            insert::<claim_subject::Entity>(&db, batch.2).await?;
-            insert::<claim_topic::Entity>(&db, batch.3).await
-        });
-        Ok(())
+        loading
+            .spawn(async move {
+                insert::<claim::Entity>(&db, batch.0).await?;
+                insert::<evidence::Entity>(&db, batch.1).await?;
+                insert::<claim_subject::Entity>(&db, batch.2).await?;
+                insert::<claim_topic::Entity>(&db, batch.3).await
+            })
+            .await
     };
     for i in 0..n_claims {
         let verdict = one(&mut rng, Verdict::ALL).as_str();
@@ -605,9 +628,7 @@ pub async fn generate(
         }
     }
     flush(&mut claims, &mut evidence, &mut subjects, &mut topics).await?;
-    while let Some(done) = loading.join_next().await {
-        done??;
-    }
+    loading.finish().await?;
     phase("claims written");
     deferred.restore(db).await?;
     phase("indexes built and foreign keys checked");
