@@ -9,6 +9,7 @@ mod m20251129_000004_create_api_keys_and_idempotency_keys;
 mod m20251129_000005_add_search;
 mod m20251129_000006_search_configurations;
 mod m20251129_000007_create_data_version;
+mod m20261129_000001_keep_searched_rows_inline;
 
 /// Every migration, in the order it runs.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251129_000005_add_search::Migration),
             Box::new(m20251129_000006_search_configurations::Migration),
             Box::new(m20251129_000007_create_data_version::Migration),
+            Box::new(m20261129_000001_keep_searched_rows_inline::Migration),
         ]
     }
 }
