@@ -3,7 +3,7 @@
 //! PostgreSQL indexes the service's normalized search tokens with its `english` and
 //! `arabic` text search configurations rather than `simple`: Latin tokens go through the
 //! English stemmer and stop-word list, Arabic ones through the Arabic stemmer, and
-//! `ts_rank_cd` ranks on those lexemes. Each field is indexed under both configurations
+//! search ranks on those lexemes. Each field is indexed under both configurations
 //! (each leaves the other script's words as they are), so a query matches whichever
 //! configuration parsed it. Titles are weight `A`, bodies weight `B`.
 //!

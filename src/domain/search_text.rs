@@ -36,12 +36,31 @@ fn is_arabic(word: &str) -> bool {
     word.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
 }
 
+/// Appends `text` to `out` with its letter variants folded and lower-cased. ASCII text,
+/// and Arabic letters (which have no case), skip the Unicode case tables.
+fn fold_into(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
+        return;
+    }
+    for c in text.chars().filter_map(fold) {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if ('\u{0600}'..='\u{06FF}').contains(&c) {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
 /// `text` with its letter variants folded and lower-cased, before splitting and stemming.
 fn folded(text: &str) -> String {
-    text.chars()
-        .filter_map(fold)
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    fold_into(&mut out, text);
+    out
 }
 
 /// The search tokens of `text`, in order.
@@ -225,7 +244,7 @@ pub fn snippet<'a>(
             .iter()
             .map(|word| {
                 let start = all.len();
-                all.extend(word.chars().filter_map(fold).flat_map(char::to_lowercase));
+                fold_into(&mut all, word);
                 let folded = &all[start..];
                 cores.iter().any(|core| folded.contains(core))
                     && tokens(word).iter().any(|t| wanted.contains(&t.as_str()))
@@ -244,26 +263,41 @@ pub fn snippet<'a>(
     let first = hits.iter().position(|hit| *hit).unwrap_or(0);
     let start = first.saturating_sub(words_around / 3);
     let end = (start + words_around).min(words.len());
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let mut out: Vec<String> = words[start..end]
-        .iter()
-        .zip(&hits[start..end])
-        .map(|(w, hit)| match hit {
-            true => format!("<mark>{}</mark>", escape(w)),
-            false => escape(w),
-        })
-        .collect();
+    let mut out = String::with_capacity(words[start..end].iter().map(|w| w.len() + 1).sum());
     if start > 0 {
-        out.insert(0, "…".to_owned());
+        out.push('…');
+    }
+    for (word, hit) in words[start..end].iter().zip(&hits[start..end]) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if *hit {
+            out.push_str("<mark>");
+        }
+        escape_into(&mut out, word);
+        if *hit {
+            out.push_str("</mark>");
+        }
     }
     if end < words.len() {
-        out.push("…".to_owned());
+        out.push_str(" …");
     }
-    out.join(" ")
+    out
+}
+
+/// Appends `text` to `out` with `&`, `<` and `>` escaped.
+fn escape_into(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            _ => "&gt;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 #[cfg(test)]
@@ -321,6 +355,37 @@ mod tests {
             hostile.tsquery()
         );
         assert!(!hostile.fts5().contains("OR 1"), "{}", hostile.fts5());
+    }
+
+    #[test]
+    fn folding_takes_shortcuts_without_changing_the_result() {
+        let by_the_tables = |text: &str| -> String {
+            text.chars()
+                .filter_map(fold)
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        for text in [
+            "Export CONTROLS",
+            "ÉXPORT Ünïcode İstanbul ΣΊΓΜΑ",
+            "الصِّينُ أوبن إيه آي ومستوى",
+            "DeepSeek الصين R1 ﻻ",
+            "",
+        ] {
+            assert_eq!(folded(text), by_the_tables(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn snippets_cut_around_the_first_match() {
+        let query = Query::parse("chips").unwrap();
+        let text = "one two three four five six seven chips & eight nine ten eleven";
+        assert_eq!(
+            snippet([text], &query, 6),
+            "… six seven <mark>chips</mark> &amp; eight nine …"
+        );
+        assert_eq!(snippet(["chips"], &query, 6), "<mark>chips</mark>");
+        assert_eq!(snippet(Vec::<&str>::new(), &query, 6), "");
     }
 
     #[test]

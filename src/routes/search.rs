@@ -47,7 +47,7 @@ pub struct SearchHit {
     pub snippet: Localized,
     /// How well it matches: higher is better, a match in a name or title weighing ten
     /// times one in a description. Scores compare hits within one search; their scale
-    /// depends on the database behind the service (PostgreSQL's `ts_rank_cd`, SQLite's
+    /// depends on the database behind the service (PostgreSQL's `ts_rank`, SQLite's
     /// `bm25`).
     pub score: f64,
 }
