@@ -1,6 +1,6 @@
 //! Logs: tracing events, pretty or JSON, with the request id on every line of a request.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::{
     HttpMessage,
@@ -8,13 +8,17 @@ use actix_web::{
     dev::{ServiceRequest, ServiceResponse},
     http::header::{HeaderName, HeaderValue},
     middleware::Next,
+    web,
 };
 use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder};
 use tracing_subscriber::{EnvFilter, fmt, layer::SubscriberExt, util::SubscriberInitExt};
 use uuid::Uuid;
 
-use crate::config::{Config, LogFormat};
+use crate::{
+    config::{Config, LogFormat},
+    routes::fallback::RouteTable,
+};
 
 /// The header that carries a request's id, both ways.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -45,18 +49,21 @@ pub fn init(config: &Config) -> anyhow::Result<()> {
 
 /// The route pattern a request matched, such as `/v1/claims/{id}`, or `unmatched`.
 #[derive(Clone, Debug)]
-struct RoutePattern(Rc<str>);
+struct RoutePattern(Arc<str>);
 
 /// The route pattern `request` matches, such as `/v1/claims/{id}`, or `unmatched`:
-/// found once per request (actix-web finds it by matching the path again) and kept in
-/// its extensions for the logs and the metrics.
-pub fn route_pattern(request: &ServiceRequest) -> Rc<str> {
+/// found once per request and kept in its extensions for the logs and the metrics.
+/// Documented routes are looked up in the [`RouteTable`]; other paths (the docs' assets)
+/// by actix-web's resource map, which matches the path again by regex.
+pub fn route_pattern(request: &ServiceRequest) -> Arc<str> {
     if let Some(pattern) = request.extensions().get::<RoutePattern>() {
         return pattern.0.clone();
     }
-    let pattern: Rc<str> = request
-        .match_pattern()
-        .map_or_else(|| Rc::from("unmatched"), Rc::from);
+    let pattern: Arc<str> = request
+        .app_data::<web::Data<RouteTable>>()
+        .and_then(|table| table.pattern(request.path()))
+        .or_else(|| request.match_pattern().map(Arc::from))
+        .unwrap_or_else(|| Arc::from("unmatched"));
     request
         .extensions_mut()
         .insert(RoutePattern(pattern.clone()));

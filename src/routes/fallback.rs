@@ -1,10 +1,12 @@
 //! What answers when no route matches: a 405 naming the allowed methods when the path
 //! exists, a 404 otherwise; and problem bodies for errors raised outside the handlers.
 
+use std::sync::Arc;
+
 use actix_web::{
     HttpRequest,
     body::{BoxBody, MessageBody},
-    dev::{ResourceDef, ServiceResponse},
+    dev::ServiceResponse,
     http::header,
     middleware::ErrorHandlerResponse,
     web,
@@ -12,13 +14,69 @@ use actix_web::{
 
 use crate::error::{ApiError, PROBLEM_JSON, ProblemDetails, problem_response};
 
-/// Every documented path with the methods it accepts.
-pub struct RouteTable(Vec<(ResourceDef, Vec<String>)>);
+/// Every documented path with the methods it accepts, matched segment by segment: a
+/// `{param}` segment takes any non-empty segment, as actix-web's router does, and every
+/// other segment must be equal. Finding a request's route here costs no regex, unlike
+/// asking actix-web's resource map again.
+pub struct RouteTable(Vec<Route>);
+
+struct Route {
+    pattern: Arc<str>,
+    segments: Vec<Segment>,
+    methods: Vec<String>,
+}
+
+enum Segment {
+    Literal(String),
+    Param,
+}
+
+impl Route {
+    fn new(pattern: &str, methods: Vec<String>) -> Self {
+        let segments = pattern
+            .split('/')
+            .skip(1)
+            .map(
+                |segment| match segment.starts_with('{') && segment.ends_with('}') {
+                    true => Segment::Param,
+                    false => Segment::Literal(segment.to_owned()),
+                },
+            )
+            .collect();
+        Self {
+            pattern: Arc::from(pattern),
+            segments,
+            methods,
+        }
+    }
+
+    fn matches(&self, path: &str) -> bool {
+        let Some(path) = path.strip_prefix('/') else {
+            return false;
+        };
+        let mut parts = path.split('/');
+        self.segments
+            .iter()
+            .all(|segment| match (segment, parts.next()) {
+                (Segment::Literal(literal), Some(part)) => part == literal,
+                (Segment::Param, Some(part)) => !part.is_empty(),
+                (_, None) => false,
+            })
+            && parts.next().is_none()
+    }
+
+    fn literals(&self) -> usize {
+        self.segments
+            .iter()
+            .filter(|segment| matches!(segment, Segment::Literal(_)))
+            .count()
+    }
+}
 
 impl RouteTable {
     /// The table of the paths and methods in `openapi`.
     pub fn from_openapi(openapi: &utoipa::openapi::OpenApi) -> Self {
-        let routes = openapi
+        let mut routes: Vec<Route> = openapi
             .paths
             .paths
             .iter()
@@ -40,10 +98,21 @@ impl RouteTable {
                         methods.push("HEAD".to_owned());
                     }
                 }
-                (ResourceDef::new(path.as_str()), methods)
+                Route::new(path, methods)
             })
             .collect();
+        // Where a literal segment and a parameter could both match, the literal wins.
+        routes.sort_by_key(|route| std::cmp::Reverse(route.literals()));
         Self(routes)
+    }
+
+    fn find(&self, path: &str) -> Option<&Route> {
+        self.0.iter().find(|route| route.matches(path))
+    }
+
+    /// The documented pattern `path` matches, such as `/v1/claims/{id}`.
+    pub fn pattern(&self, path: &str) -> Option<Arc<str>> {
+        self.find(path).map(|route| route.pattern.clone())
     }
 }
 
@@ -53,10 +122,10 @@ pub async fn not_found(
     routes: web::Data<RouteTable>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let path = req.path();
-    Err(match routes.0.iter().find(|(def, _)| def.is_match(path)) {
-        Some((_, methods)) => ApiError::MethodNotAllowed {
+    Err(match routes.find(path) {
+        Some(route) => ApiError::MethodNotAllowed {
             method: req.method().to_string(),
-            allowed: methods.join(", "),
+            allowed: route.methods.join(", "),
         },
         None => ApiError::NoRoute(path.chars().take(200).collect()),
     })
@@ -99,4 +168,61 @@ pub fn problem_for_error<B: MessageBody + 'static>(
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_into_right_body::<B>(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::dev::ResourceDef;
+
+    use super::RouteTable;
+
+    /// The table finds, for any path, the pattern actix-web's router would match.
+    #[test]
+    fn the_table_matches_paths_as_the_router_does() {
+        let spec = crate::startup::openapi();
+        let table = RouteTable::from_openapi(&spec);
+        let patterns: Vec<&String> = spec.paths.paths.keys().collect();
+        assert!(patterns.len() > 40, "{} documented paths", patterns.len());
+        let definitions: Vec<(&String, ResourceDef)> = patterns
+            .iter()
+            .map(|pattern| (*pattern, ResourceDef::new(pattern.as_str())))
+            .collect();
+        let mut paths = vec![
+            "/".to_owned(),
+            String::new(),
+            "/v1".to_owned(),
+            "/v1/".to_owned(),
+            "//v1/claims".to_owned(),
+            "/docs/index.html".to_owned(),
+        ];
+        for pattern in &patterns {
+            for value in ["x", "deepseek-r1", "a%2Fb", "%D8%B5", ""] {
+                let path: String = pattern
+                    .split('/')
+                    .map(|segment| match segment.starts_with('{') {
+                        true => value,
+                        false => segment,
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                paths.push(format!("{path}/"));
+                paths.push(format!("{path}/extra"));
+                paths.push(path.to_uppercase());
+                paths.push(path);
+            }
+        }
+        for path in &paths {
+            let by_router: Vec<&str> = definitions
+                .iter()
+                .filter(|(_, definition)| definition.is_match(path))
+                .map(|(pattern, _)| pattern.as_str())
+                .collect();
+            assert!(by_router.len() <= 1, "{path}: {by_router:?}");
+            assert_eq!(
+                table.pattern(path).as_deref(),
+                by_router.first().copied(),
+                "{path}"
+            );
+        }
+    }
 }
