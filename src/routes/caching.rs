@@ -8,7 +8,7 @@ use actix_web::{
     body::{EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     http::{
-        Method,
+        Method, Uri,
         header::{self, HeaderValue},
     },
     middleware::Next,
@@ -46,39 +46,58 @@ pub async fn conditional_reads(
         .current(db.get_ref())
         .await
         .map_err(ApiError::from)?;
-    let language = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .map(HeaderValue::as_bytes)
-        .unwrap_or_default();
-    let mut digest = Sha256::new();
-    digest.update(env!("CARGO_PKG_VERSION").as_bytes());
-    digest.update(req.uri().to_string().as_bytes());
-    digest.update(b"|");
-    digest.update(language);
-    digest.update(counter.to_le_bytes());
-    let tag = format!("W/\"{}\"", hex::encode(&digest.finalize()[..8]));
-    let current = req
+    let uri = req.uri().clone();
+    let language = req.headers().get(header::ACCEPT_LANGUAGE).cloned();
+    let tag = || weak_tag(&uri, language.as_ref(), counter);
+    // `If-None-Match` compares weakly: `W/"x"` and `"x"` both name this tag. Only a
+    // candidate of its length can, so a record's own tag (`"7-…"`, answered by its
+    // handler) costs no digest here.
+    let mut candidates = req
         .headers()
         .get_all(header::IF_NONE_MATCH)
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
-        .any(|candidate| candidate.trim().trim_start_matches("W/") == &tag[2..]);
-    if current {
-        let response = HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag))
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .insert_header((header::VARY, "Accept-Language"))
-            .finish();
-        return Ok(req.into_response(response).map_into_right_body());
+        .map(|candidate| candidate.trim().trim_start_matches("W/"))
+        .filter(|candidate| candidate.len() == OPAQUE_TAG_LEN)
+        .peekable();
+    if candidates.peek().is_some() {
+        let tag = tag();
+        if candidates.any(|candidate| candidate == &tag[2..]) {
+            let response = HttpResponse::NotModified()
+                .insert_header((header::ETAG, tag))
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .insert_header((header::VARY, "Accept-Language"))
+                .finish();
+            return Ok(req.into_response(response).map_into_right_body());
+        }
     }
     let mut response = next.call(req).await?;
     if response.status().is_success() && !response.headers().contains_key(header::ETAG) {
         let headers = response.headers_mut();
-        if let Ok(value) = HeaderValue::from_str(&tag) {
+        if let Ok(value) = HeaderValue::from_str(&tag()) {
             headers.insert(header::ETAG, value);
         }
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     Ok(response.map_into_left_body())
+}
+
+/// The digest bytes a tag shows, as hex.
+const TAG_DIGEST_BYTES: usize = 8;
+
+/// The length of a tag without its `W/`: the quoted hex digest.
+const OPAQUE_TAG_LEN: usize = 2 * TAG_DIGEST_BYTES + 2;
+
+/// The weak tag of the representation of `uri` in `language` at data version `counter`.
+fn weak_tag(uri: &Uri, language: Option<&HeaderValue>, counter: i64) -> String {
+    let mut digest = Sha256::new();
+    digest.update(env!("CARGO_PKG_VERSION").as_bytes());
+    digest.update(uri.to_string().as_bytes());
+    digest.update(b"|");
+    digest.update(language.map(HeaderValue::as_bytes).unwrap_or_default());
+    digest.update(counter.to_le_bytes());
+    format!(
+        "W/\"{}\"",
+        hex::encode(&digest.finalize()[..TAG_DIGEST_BYTES])
+    )
 }
