@@ -1,6 +1,6 @@
 //! Builds the HTTP server: database, routes, middleware, OpenAPI document and docs page.
 
-use std::{net::TcpListener, time::Duration};
+use std::{net::TcpListener, num::NonZero, time::Duration};
 
 use actix_web::{
     App, HttpResponse, HttpServer,
@@ -11,7 +11,9 @@ use actix_web::{
 };
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, SqlxPostgresConnector,
+};
 use tracing_actix_web::TracingLogger;
 use utoipa::{
     Modify, OpenApi,
@@ -113,8 +115,30 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     })
 }
 
+/// The pool a worker serves from. On PostgreSQL it is the worker's own, opened lazily from
+/// that worker with the shared pool's options and its share of the connections: a socket
+/// is driven by the event loop that opened it, and connections shared by every worker's
+/// loop woke one worker's thread on each round trip of another's query. SQLite's
+/// connections each run on a thread of their own, so its workers share one pool.
+fn worker_pool(shared: &DatabaseConnection, workers: usize) -> DatabaseConnection {
+    if shared.get_database_backend() != DatabaseBackend::Postgres {
+        return shared.clone();
+    }
+    let pool = shared.get_postgres_connection_pool();
+    let workers = u32::try_from(workers).unwrap_or(u32::MAX);
+    let share = pool.options().get_max_connections().div_ceil(workers);
+    let options = pool
+        .options()
+        .clone()
+        .max_connections(share.max(1))
+        .min_connections(0);
+    SqlxPostgresConnector::from_sqlx_postgres_pool(
+        options.connect_lazy_with((*pool.connect_options()).clone()),
+    )
+}
+
 fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow::Result<Server> {
-    let db = web::Data::new(db);
+    let workers = std::thread::available_parallelism().map_or(1, NonZero::get);
     let metrics = web::Data::new(HttpMetrics::new()?);
     // The document is served as bytes serialized once: each worker holding the structure
     // itself cost about 11 MB.
@@ -131,11 +155,12 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
     let write_origins = config.cors_write_origins.clone();
     let rate_limits = web::Data::new(routes::limits::RateLimits::new(&config.rate_limits));
     let server = HttpServer::new(move || {
+        let db = web::Data::new(worker_pool(&db, workers));
         let (app, _) = App::new()
             .into_utoipa_app()
             .configure(routes)
             .split_for_parts();
-        app.app_data(db.clone())
+        app.app_data(db)
             .app_data(metrics.clone())
             .app_data(route_table.clone())
             .app_data(publisher.clone())
@@ -188,6 +213,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             .wrap(middleware::from_fn(routes::security::head_as_get))
             .wrap(TracingLogger::<MizanRootSpan>::new())
     })
+    .workers(workers)
     .listen(listener)?
     .shutdown_timeout(config.shutdown_timeout.as_secs())
     .run();

@@ -13,9 +13,10 @@ async fn readiness_answers_ok_while_the_database_answers(backend: Backend) {
 }
 
 async fn readiness_and_reads_answer_503_while_the_database_is_down(backend: Backend) {
-    // Arrange: the server shares this pool; closing it cuts the service off its database.
+    // Arrange
     let app = spawn_app(backend).await;
-    app.db.close_by_ref().await.expect("cannot close the pool");
+    assert_eq!(app.get("/v1/models").await.status(), 200);
+    app.cut_off_database().await;
 
     // Act
     let ready = app.get("/health/ready").await;

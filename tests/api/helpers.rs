@@ -274,6 +274,30 @@ impl TestApp {
         &self._database.url
     }
 
+    /// Cuts the service off its database. On SQLite, closes the pool it shares with the
+    /// server; on PostgreSQL, where each worker has a pool of its own, the database stops
+    /// accepting connections and those open are closed.
+    pub async fn cut_off_database(&self) {
+        let Some(name) = &self._database.postgres_name else {
+            self.db.close_by_ref().await.expect("cannot close the pool");
+            return;
+        };
+        let admin = Database::connect(postgres_url()).await.unwrap();
+        admin
+            .execute_unprepared(&format!(
+                "ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS false"
+            ))
+            .await
+            .unwrap();
+        admin
+            .execute_unprepared(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+            ))
+            .await
+            .unwrap();
+        admin.close().await.ok();
+    }
+
     /// `GET path` (path and query, starting with `/`).
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
