@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ActiveModelTrait, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, IntoActiveModel};
 use serde_json::{Value, json};
 
 use chrono::NaiveDate;
@@ -16,6 +16,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::connection::OneConnection;
 use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
 };
@@ -112,12 +113,12 @@ pub struct Parts {
 
 /// A page of claims, with their parts.
 #[tracing::instrument(skip_all)]
-pub async fn list<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn list(
+    db: &DatabaseConnection,
     filter: Filter,
     page: &PageRequest<Entity>,
 ) -> Result<(Page<claim::Model>, Parts), DbErr> {
-    let db = &super::one_connection(db).await?;
+    let db = &OneConnection::take(db).await?;
     let mut select = Entity::find();
     if let Some(query) = &filter.q {
         select = select.filter(super::search::matches(
@@ -221,11 +222,11 @@ pub async fn list<C: ConnectionTrait + TransactionTrait>(
 
 /// The claim with this id or dataset key, with its parts.
 #[tracing::instrument(skip_all, fields(claim.id = %id_or_key))]
-pub async fn find<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn find(
+    db: &DatabaseConnection,
     id_or_key: &str,
 ) -> Result<Option<(claim::Model, Parts)>, DbErr> {
-    let db = &super::one_connection(db).await?;
+    let db = &OneConnection::take(db).await?;
     let select = match Uuid::parse_str(id_or_key) {
         Ok(id) => Entity::find_by_id(id),
         Err(_) => Entity::find().filter(Column::Key.eq(id_or_key)),

@@ -1,9 +1,10 @@
 //! Companies and labs that build models.
 
 use entity::company::{self, Column, Entity};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+use super::connection::OneConnection;
 use super::writes::{self, WriteError};
 use crate::domain::validate::Checks;
 
@@ -68,11 +69,12 @@ pub async fn row<C: ConnectionTrait>(db: &C, slug: &str) -> Result<Option<compan
 
 /// A page of companies, with the records they refer to.
 #[tracing::instrument(skip_all)]
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
+pub async fn list(
+    db: &DatabaseConnection,
     filter: Filter,
     page: &PageRequest<Entity>,
 ) -> Result<(Page<company::Model>, Related), DbErr> {
+    let db = &OneConnection::take(db).await?;
     let mut select = Entity::find();
     if let Some(query) = &filter.q {
         select = select.filter(super::search::matches(

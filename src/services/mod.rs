@@ -2,6 +2,7 @@
 
 pub mod claims;
 pub mod companies;
+pub mod connection;
 pub mod countries;
 pub mod freshness;
 pub mod health;
@@ -19,20 +20,9 @@ pub mod statistics;
 pub mod writes;
 
 use sea_orm::{
-    ColumnTrait, DbErr, EntityTrait, Iterable, TransactionTrait,
+    ColumnTrait, EntityTrait, Iterable,
     sea_query::{Query, SelectStatement},
 };
-
-/// One pooled connection for a read that takes several statements.
-///
-/// Each statement run on the pool takes a connection and gives it back, and the pool
-/// checks a connection with a round trip of its own whenever one comes back: a read of
-/// six statements made twelve round trips. In a transaction they share one connection,
-/// checked once. Nothing is written, so the transaction is never committed: dropping it
-/// rolls it back on the way back to the pool, in that same round trip.
-pub async fn one_connection<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
-    db.begin().await
-}
 
 /// `SELECT id FROM <entity> WHERE <key column> = key`, for filtering by a referenced
 /// record's slug or key without a second round trip.

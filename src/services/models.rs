@@ -7,9 +7,12 @@ use entity::{
     company,
     model::{self, Column, Entity},
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
 use uuid::Uuid;
 
+use super::connection::OneConnection;
 use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
 };
@@ -126,11 +129,12 @@ pub struct Filter {
 
 /// A page of models, with the records they refer to.
 #[tracing::instrument(skip_all)]
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
+pub async fn list(
+    db: &DatabaseConnection,
     filter: Filter,
     page: &PageRequest<Entity>,
 ) -> Result<(Page<model::Model>, Related), DbErr> {
+    let db = &OneConnection::take(db).await?;
     let mut select = Entity::find();
     if let Some(query) = &filter.q {
         select = select.filter(super::search::matches(

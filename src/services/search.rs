@@ -7,12 +7,13 @@ use std::collections::HashMap;
 
 use entity::{claim, company, model, source};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, DerivePartialModel, EntityTrait,
-    QueryFilter, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, DerivePartialModel,
+    EntityTrait, QueryFilter, Statement,
     sea_query::{Expr, SimpleExpr},
 };
 use uuid::Uuid;
 
+use super::connection::OneConnection;
 use crate::domain::{lang::Localized, search_text::Query};
 
 /// How deep search results can be paged: the best this many of each type.
@@ -216,13 +217,13 @@ struct SourceText {
 /// The `limit` best matches of `query` among `kinds`, best first; ties go to the more
 /// recent.
 #[tracing::instrument(skip_all)]
-pub async fn search<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn search(
+    db: &DatabaseConnection,
     query: &Query,
     kinds: &[Kind],
     limit: u64,
 ) -> Result<Vec<Hit>, DbErr> {
-    let db = &super::one_connection(db).await?;
+    let db = &OneConnection::take(db).await?;
     let ranked = ranked(db, query, kinds, limit).await?;
     let mut found: HashMap<(Kind, Uuid), Hit> = HashMap::new();
     for kind in kinds {

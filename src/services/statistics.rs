@@ -6,11 +6,12 @@ use entity::{
     statistic::{self, Column, Entity},
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
 
+use super::connection::OneConnection;
 use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
 };
@@ -97,11 +98,12 @@ pub struct Filter {
 
 /// A page of statistics, with the records they refer to.
 #[tracing::instrument(skip_all)]
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
+pub async fn list(
+    db: &DatabaseConnection,
     filter: Filter,
     page: &PageRequest<Entity>,
 ) -> Result<(Page<statistic::Model>, Related), DbErr> {
+    let db = &OneConnection::take(db).await?;
     let mut select = Entity::find();
     if let Some(query) = &filter.q {
         select = select.filter(super::search::matches(

@@ -20,7 +20,19 @@ async fn readiness_and_reads_answer_503_while_the_database_is_down(backend: Back
 
     // Act
     let ready = app.get("/health/ready").await;
-    let list = app.get("/v1/models").await;
+    // Reads of one statement, and reads of several on one connection taken for them.
+    let mut reads = Vec::new();
+    for path in [
+        "/v1/models",
+        "/v1/models?country=CN&limit=5",
+        "/v1/statistics",
+        "/v1/companies",
+        "/v1/claims",
+        "/v1/claims/article-c1",
+        "/v1/search?q=deepseek",
+    ] {
+        reads.push((path, app.get(path).await));
+    }
 
     // Assert
     assert_eq!(
@@ -35,7 +47,10 @@ async fn readiness_and_reads_answer_503_while_the_database_is_down(backend: Back
         problem["detail"].as_str().unwrap().contains("database"),
         "{problem}"
     );
-    assert_problem(list, 503).await;
+    for (path, response) in reads {
+        assert_eq!(response.status(), 503, "{path}");
+        assert_problem(response, 503).await;
+    }
     // Liveness does not depend on the database.
     assert_eq!(app.get("/health/live").await.status(), 200);
 }
