@@ -60,6 +60,27 @@ impl Writers {
         Ok(())
     }
 
+    /// Writes `rows` in chunks of `BATCH * 10`, each chunk a task of its own.
+    async fn insert_all<E>(
+        &mut self,
+        db: &DatabaseConnection,
+        mut rows: Vec<E::Model>,
+    ) -> anyhow::Result<()>
+    where
+        E: EntityTrait,
+        E::Model: ModelTrait<Entity = E> + IntoActiveModel<E::ActiveModel>,
+        E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    {
+        while !rows.is_empty() {
+            let rest = rows.split_off(rows.len().min(BATCH * 10));
+            let chunk = std::mem::replace(&mut rows, rest);
+            let db = db.clone();
+            self.spawn(async move { insert::<E>(&db, chunk).await })
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Waits for every task, failing with the first that failed.
     async fn finish(&mut self) -> anyhow::Result<()> {
         while let Some(done) = self.0.join_next().await {
@@ -87,13 +108,16 @@ const BULK_TABLES: [&str; 8] = [
 #[derive(Default)]
 struct Deferred {
     indexes: Vec<String>,
-    foreign_keys: Vec<String>,
+    /// Each foreign key's table, name and definition.
+    foreign_keys: Vec<(String, String, String)>,
 }
 
 impl Deferred {
     /// Builds the indexes, [`WRITERS`] at a time (each table allows several builds at
-    /// once), then adds the foreign keys one by one: each locks the table it references,
-    /// so two at once could deadlock.
+    /// once), then adds the foreign keys. Each is added `NOT VALID`, one by one, which
+    /// checks nothing; then they are validated several at once. Validation locks neither
+    /// table against the other validations, where adding a checked key locks both tables
+    /// and two at once could deadlock.
     async fn restore(self, db: &DatabaseConnection) -> anyhow::Result<()> {
         let mut building = Writers::new();
         for statement in self.indexes {
@@ -106,15 +130,32 @@ impl Deferred {
                 .await?;
         }
         building.finish().await?;
-        for statement in self.foreign_keys {
-            db.execute_unprepared(&statement).await?;
+        for (table, name, definition) in &self.foreign_keys {
+            db.execute_unprepared(&format!(
+                "ALTER TABLE \"{table}\" ADD CONSTRAINT \"{name}\" {definition} NOT VALID"
+            ))
+            .await?;
         }
-        Ok(())
+        let mut checking = Writers::new();
+        for (table, name, _) in self.foreign_keys {
+            let db = db.clone();
+            checking
+                .spawn(async move {
+                    db.execute_unprepared(&format!(
+                        "ALTER TABLE \"{table}\" VALIDATE CONSTRAINT \"{name}\""
+                    ))
+                    .await?;
+                    Ok(())
+                })
+                .await?;
+        }
+        checking.finish().await
     }
 }
 
 /// On PostgreSQL, drops the foreign keys and the non-unique indexes of [`BULK_TABLES`],
-/// returning the statements that make them again.
+/// returning the statements that make them again: the longest builds first (the search
+/// indexes, claims' the longest), so that none is left running alone at the end.
 async fn defer_constraints(db: &DatabaseConnection) -> anyhow::Result<Deferred> {
     if db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
         return Ok(Deferred::default());
@@ -130,7 +171,8 @@ async fn defer_constraints(db: &DatabaseConnection) -> anyhow::Result<Deferred> 
     let mut drop = Vec::new();
     for row in query(format!(
         "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() \
-         AND tablename IN ({tables}) AND indexdef NOT LIKE 'CREATE UNIQUE%'"
+         AND tablename IN ({tables}) AND indexdef NOT LIKE 'CREATE UNIQUE%' \
+         ORDER BY indexdef LIKE '% USING gin %' DESC, tablename = 'claims' DESC, indexname"
     ))
     .await?
     {
@@ -147,10 +189,8 @@ async fn defer_constraints(db: &DatabaseConnection) -> anyhow::Result<Deferred> 
         let table: String = row.try_get("", "table")?;
         let name: String = row.try_get("", "conname")?;
         let definition: String = row.try_get("", "definition")?;
-        restore.foreign_keys.push(format!(
-            "ALTER TABLE \"{table}\" ADD CONSTRAINT \"{name}\" {definition}"
-        ));
         drop.push(format!("ALTER TABLE \"{table}\" DROP CONSTRAINT \"{name}\""));
+        restore.foreign_keys.push((table, name, definition));
     }
     for statement in drop {
         db.execute_unprepared(&statement).await?;
@@ -411,8 +451,10 @@ pub async fn generate(
             updated_at: epoch + Duration::seconds(i as i64),
         })
         .collect();
-    insert::<source::Entity>(db, sources).await?;
-    phase("sources written");
+    // Sources, companies and models are written a chunk at a time by several connections,
+    // while the next kind is made: one `COPY` each left a core idle.
+    let mut loading = Writers::new();
+    loading.insert_all::<source::Entity>(db, sources).await?;
 
     let companies: Vec<company::Model> = (0..n_companies)
         .map(|i| company::Model {
@@ -437,7 +479,7 @@ pub async fn generate(
         })
         .collect();
     let company_countries: Vec<String> = companies.iter().map(|c| c.country_code.clone()).collect();
-    insert::<company::Entity>(db, companies).await?;
+    loading.insert_all::<company::Entity>(db, companies).await?;
 
     let models: Vec<model::Model> = (0..n_models)
         .map(|i| {
@@ -470,10 +512,8 @@ pub async fn generate(
             }
         })
         .collect();
-    insert::<model::Entity>(db, models).await?;
-    phase("companies and models written");
+    loading.insert_all::<model::Entity>(db, models).await?;
 
-    let mut loading = Writers::new();
     let mut statistics = Vec::with_capacity(BATCH * 10);
     for i in 0..n_statistics {
         let metric = if rng.random_range(0..10) < 6 {
