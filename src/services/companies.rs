@@ -96,10 +96,11 @@ pub async fn list(
 
 /// The company with `slug`, with the records it refers to.
 #[tracing::instrument(skip_all, fields(company.slug = %slug))]
-pub async fn find<C: ConnectionTrait>(
-    db: &C,
+pub async fn find(
+    db: &DatabaseConnection,
     slug: &str,
 ) -> Result<Option<(company::Model, Related)>, DbErr> {
+    let db = &OneConnection::take(db).await?;
     let Some(company) = row(db, slug).await? else {
         return Ok(None);
     };

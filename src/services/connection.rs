@@ -51,10 +51,10 @@ impl OneConnection {
     }
 }
 
-/// `stmt` as sqlx runs it, with its values bound as parameters of a prepared statement.
-fn prepared(stmt: &Statement) -> sqlx::query::Query<'_, Postgres, SqlxValues> {
-    let values = stmt.values.clone().unwrap_or(Values(Vec::new()));
-    sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql.as_str()), SqlxValues(values))
+/// `sql` as sqlx runs it, with `values` bound as parameters of a prepared statement.
+fn prepared(sql: &str, values: Option<Values>) -> sqlx::query::Query<'_, Postgres, SqlxValues> {
+    let values = values.unwrap_or(Values(Vec::new()));
+    sqlx::query_with(sqlx::AssertSqlSafe(sql), SqlxValues(values))
 }
 
 fn exec_err(err: sqlx::Error) -> DbErr {
@@ -78,7 +78,7 @@ impl ConnectionTrait for OneConnection {
         match &self.0 {
             Held::Postgres(conn) => {
                 let mut conn = conn.lock().await;
-                prepared(&stmt)
+                prepared(&stmt.sql, stmt.values)
                     .execute(&mut **conn)
                     .await
                     .map(Into::into)
@@ -105,7 +105,7 @@ impl ConnectionTrait for OneConnection {
         match &self.0 {
             Held::Postgres(conn) => {
                 let mut conn = conn.lock().await;
-                prepared(&stmt)
+                prepared(&stmt.sql, stmt.values)
                     .fetch_optional(&mut **conn)
                     .await
                     .map(|row| row.map(Into::into))
@@ -119,7 +119,7 @@ impl ConnectionTrait for OneConnection {
         match &self.0 {
             Held::Postgres(conn) => {
                 let mut conn = conn.lock().await;
-                prepared(&stmt)
+                prepared(&stmt.sql, stmt.values)
                     .fetch_all(&mut **conn)
                     .await
                     .map(|rows| rows.into_iter().map(Into::into).collect())

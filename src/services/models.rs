@@ -186,10 +186,11 @@ pub async fn row<C: ConnectionTrait>(db: &C, slug: &str) -> Result<Option<model:
 
 /// The model with `slug`, with the records it refers to.
 #[tracing::instrument(skip_all, fields(model.slug = %slug))]
-pub async fn find<C: ConnectionTrait>(
-    db: &C,
+pub async fn find(
+    db: &DatabaseConnection,
     slug: &str,
 ) -> Result<Option<(model::Model, Related)>, DbErr> {
+    let db = &OneConnection::take(db).await?;
     let Some(model) = row(db, slug).await? else {
         return Ok(None);
     };
@@ -200,13 +201,14 @@ pub async fn find<C: ConnectionTrait>(
 /// A page of the models derived from `slug`, directly or through up to `depth`
 /// generations, each with its generation; `None` when there is no such model.
 #[tracing::instrument(skip_all, fields(model.slug = %slug, depth))]
-pub async fn derivatives<C: ConnectionTrait>(
-    db: &C,
+pub async fn derivatives(
+    db: &DatabaseConnection,
     slug: &str,
     depth: u32,
     q: Option<&crate::domain::search_text::Query>,
     page: &PageRequest<Entity>,
 ) -> Result<Option<Derivatives>, DbErr> {
+    let db = &OneConnection::take(db).await?;
     let Some(root) = row(db, slug).await? else {
         return Ok(None);
     };

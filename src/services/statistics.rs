@@ -195,10 +195,11 @@ pub async fn row<C: ConnectionTrait>(
 
 /// The statistic with this id or dataset key, with the records it refers to.
 #[tracing::instrument(skip_all, fields(statistic.id = %id_or_key))]
-pub async fn find<C: ConnectionTrait>(
-    db: &C,
+pub async fn find(
+    db: &DatabaseConnection,
     id_or_key: &str,
 ) -> Result<Option<(statistic::Model, Related)>, DbErr> {
+    let db = &OneConnection::take(db).await?;
     let Some(stat) = row(db, id_or_key).await? else {
         return Ok(None);
     };
