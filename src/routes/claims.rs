@@ -233,7 +233,7 @@ pub struct ListClaimsParams {
     responses((status = 200, description = "A page of claims", body = super::ListBody<Claim>,
         headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
 )]
-#[get("/claims")]
+#[get("")]
 pub async fn list_claims(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -268,7 +268,7 @@ pub async fn list_claims(
         (status = 200, description = "The claim", body = Claim, headers(("ETag" = String, description = "The representation\'s strong entity tag"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"))
 )]
-#[get("/claims/{id}")]
+#[get("/{id}")]
 pub async fn find_claim(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -340,8 +340,8 @@ crate::write_routes!(
     input: ClaimInput,
     view: Claim,
     tag: "claims",
-    create: (create_claim, "/claims", "Create a claim"),
-    update: (update_claim, "/claims/{id}", "Change a claim"),
+    create: (create_claim, "", "Create a claim"),
+    update: (update_claim, "/{id}", "Change a claim"),
     delete: (delete_claim, "Delete a claim", "Its topics, subjects and evidence go with it; the revision keeps them. Needs an `editor` key and `If-Match`."),
     key: ("id", "The claim's id, or its dataset key"),
 );
@@ -372,7 +372,7 @@ pub struct NewEvidence {
     params(("id" = String, Path, description = "The claim's id, or its dataset key"), IfMatchWhenSent),
     responses((status = 200, description = "The claim with the new evidence", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
 )]
-#[post("/claims/{id}/evidence")]
+#[post("/{id}/evidence")]
 pub async fn create_claim_evidence(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -408,7 +408,7 @@ pub async fn create_claim_evidence(
         ("evidence_id" = Uuid, Path, description = "The evidence's id"), IfMatch),
     responses((status = 200, description = "The claim without that evidence", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
 )]
-#[delete("/claims/{id}/evidence/{evidence_id}")]
+#[delete("/{id}/evidence/{evidence_id}")]
 pub async fn delete_claim_evidence(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -439,7 +439,7 @@ pub async fn delete_claim_evidence(
     params(("id" = String, Path, description = "The claim's id, or its dataset key"), IfMatchWhenSent),
     responses((status = 200, description = "The claim with the new subject", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
 )]
-#[post("/claims/{id}/subjects")]
+#[post("/{id}/subjects")]
 pub async fn create_claim_subject(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -469,7 +469,7 @@ pub async fn create_claim_subject(
         ("key" = String, Path, description = "The model's or company's slug, or the country's code"), IfMatch),
     responses((status = 200, description = "The claim without that subject", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
 )]
-#[delete("/claims/{id}/subjects/{type}/{key}")]
+#[delete("/{id}/subjects/{type}/{key}")]
 pub async fn delete_claim_subject(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,

@@ -116,7 +116,7 @@ pub struct ListCompaniesParams {
     responses((status = 200, description = "A page of companies", body = super::ListBody<Company>,
         headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
 )]
-#[get("/companies")]
+#[get("")]
 pub async fn list_companies(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -195,7 +195,7 @@ impl writes::Editable for Companies {
         (status = 200, description = "The company", body = Company, headers(("ETag" = String, description = "The representation's strong entity tag"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"))
 )]
-#[get("/companies/{slug}")]
+#[get("/{slug}")]
 pub async fn find_company(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -210,8 +210,8 @@ crate::write_routes!(
     input: CompanyInput,
     view: Company,
     tag: "companies",
-    create: (create_company, "/companies", "Create a company"),
-    update: (update_company, "/companies/{slug}", "Change a company"),
+    create: (create_company, "", "Create a company"),
+    update: (update_company, "/{slug}", "Change a company"),
     delete: (delete_company, "Delete a company", "Refused (409) while models, statistics or claims refer to it. Needs an `editor` key and `If-Match`."),
     key: ("slug", "The company's slug"),
 );

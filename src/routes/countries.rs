@@ -87,7 +87,7 @@ pub struct ListCountriesParams {
     responses((status = 200, description = "A page of countries", body = super::ListBody<Country>,
         headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
 )]
-#[get("/countries")]
+#[get("")]
 pub async fn list_countries(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -116,7 +116,7 @@ pub async fn list_countries(
     params(("code" = String, Path, description = "ISO 3166-1 alpha-2 code (any case), or a region's or group's slug", example = "CN"), ItemDoc),
     responses((status = 200, description = "The country", body = Country))
 )]
-#[get("/countries/{code}")]
+#[get("/{code}")]
 pub async fn find_country(
     db: web::Data<DatabaseConnection>,
     code: web::Path<String>,

@@ -54,7 +54,7 @@ pub struct VerdictHistory {
     params(("id" = String, Path, description = "The claim's id, or its dataset key"), ItemDoc),
     responses((status = 200, description = "The verdict history", body = VerdictHistory))
 )]
-#[get("/claims/{id}/verdicts")]
+#[get("/{id}/verdicts")]
 pub async fn list_claim_verdicts(
     db: web::Data<DatabaseConnection>,
     id: web::Path<String>,
@@ -127,7 +127,7 @@ async fn related_claims(
     params(("id" = String, Path, description = "The statistic's id, or its dataset key"), RelatedClaimsParams, PagingDoc),
     responses((status = 200, description = "A page of claims", body = super::ListBody<Claim>))
 )]
-#[get("/statistics/{id}/claims")]
+#[get("/{id}/claims")]
 pub async fn list_statistic_claims(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -153,7 +153,7 @@ pub async fn list_statistic_claims(
     params(("slug" = String, Path, description = "The model's slug"), RelatedClaimsParams, PagingDoc),
     responses((status = 200, description = "A page of claims", body = super::ListBody<Claim>))
 )]
-#[get("/models/{slug}/claims")]
+#[get("/{slug}/claims")]
 pub async fn list_model_claims(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -180,7 +180,7 @@ pub async fn list_model_claims(
     params(("slug" = String, Path, description = "The company's slug"), RelatedClaimsParams, PagingDoc),
     responses((status = 200, description = "A page of claims", body = super::ListBody<Claim>))
 )]
-#[get("/companies/{slug}/claims")]
+#[get("/{slug}/claims")]
 pub async fn list_company_claims(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -207,7 +207,7 @@ pub async fn list_company_claims(
     params(("code" = String, Path, description = "ISO code, or a region's or group's slug"), RelatedClaimsParams, PagingDoc),
     responses((status = 200, description = "A page of claims", body = super::ListBody<Claim>))
 )]
-#[get("/countries/{code}/claims")]
+#[get("/{code}/claims")]
 pub async fn list_country_claims(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -393,7 +393,7 @@ fn pick(text: &Localized, lang: Lang) -> &str {
     params(("id" = String, Path, description = "The claim's id, or its dataset key"), ItemDoc),
     responses((status = 200, description = "The ClaimReview", body = ClaimReview, content_type = "application/ld+json"))
 )]
-#[get("/claims/{id}/claimreview")]
+#[get("/{id}/claimreview")]
 pub async fn find_claim_review(
     db: web::Data<DatabaseConnection>,
     publisher: web::Data<Publisher>,
@@ -482,7 +482,7 @@ pub async fn list_claim_reviews(
     params(("id" = String, Path, description = "The claim's id, or its dataset key"), ItemDoc),
     responses((status = 200, description = "The card", body = String, content_type = "text/html"))
 )]
-#[get("/claims/{id}/card")]
+#[get("/{id}/card")]
 pub async fn find_claim_card(
     db: web::Data<DatabaseConnection>,
     publisher: web::Data<Publisher>,

@@ -78,7 +78,7 @@ pub struct ApiKeyList {
 /// Needs an `admin` key. The response holds the key itself, shown this once.
 #[utoipa::path(tag = "keys", request_body = NewApiKey, security(("api_key" = [])),
     responses((status = 201, description = "Created", body = CreatedApiKey)))]
-#[post("/keys")]
+#[post("")]
 pub async fn create_key(
     db: web::Data<DatabaseConnection>,
     _admin: Admin,
@@ -101,7 +101,7 @@ pub async fn create_key(
 ///
 /// Needs an `admin` key. Secrets are never shown.
 #[utoipa::path(tag = "keys", security(("api_key" = [])), responses((status = 200, description = "The keys", body = ApiKeyList)))]
-#[get("/keys")]
+#[get("")]
 pub async fn list_keys(
     db: web::Data<DatabaseConnection>,
     _admin: Admin,
@@ -121,7 +121,7 @@ pub async fn list_keys(
 #[utoipa::path(tag = "keys", security(("api_key" = [])),
     params(("id" = Uuid, Path, description = "The key's id")),
     responses((status = 200, description = "Revoked", body = ApiKey)))]
-#[delete("/keys/{id}")]
+#[delete("/{id}")]
 pub async fn revoke_key(
     db: web::Data<DatabaseConnection>,
     _admin: Admin,

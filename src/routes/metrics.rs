@@ -75,7 +75,7 @@ pub struct ListMetricsParams {
     responses((status = 200, description = "A page of metrics", body = super::ListBody<Metric>,
         headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
 )]
-#[get("/metrics")]
+#[get("")]
 pub async fn list_metrics(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -96,7 +96,7 @@ pub async fn list_metrics(
     params(("key" = String, Path, description = "The metric's key", example = "users"), ItemDoc),
     responses((status = 200, description = "The metric", body = Metric))
 )]
-#[get("/metrics/{key}")]
+#[get("/{key}")]
 pub async fn find_metric(
     db: web::Data<DatabaseConnection>,
     key: web::Path<String>,

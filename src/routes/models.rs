@@ -172,7 +172,7 @@ pub struct ListModelsParams {
     responses((status = 200, description = "A page of models", body = super::ListBody<Model>,
         headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
 )]
-#[get("/models")]
+#[get("")]
 pub async fn list_models(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -209,7 +209,7 @@ pub async fn list_models(
         (status = 200, description = "The model", body = Model, headers(("ETag" = String, description = "The representation\'s strong entity tag"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"))
 )]
-#[get("/models/{slug}")]
+#[get("/{slug}")]
 pub async fn find_model(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -242,7 +242,7 @@ pub struct ListDerivativesParams {
     responses((status = 200, description = "A page of derivatives", body = super::ListBody<Model>,
         headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
 )]
-#[get("/models/{slug}/derivatives")]
+#[get("/{slug}/derivatives")]
 pub async fn list_model_derivatives(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -332,8 +332,8 @@ crate::write_routes!(
     input: ModelInput,
     view: Model,
     tag: "models",
-    create: (create_model, "/models", "Create a model"),
-    update: (update_model, "/models/{slug}", "Change a model"),
+    create: (create_model, "", "Create a model"),
+    update: (update_model, "/{slug}", "Change a model"),
     delete: (delete_model, "Delete a model", "Refused (409) while derived models, statistics or claims refer to it. Needs an `editor` key and `If-Match`."),
     key: ("slug", "The model's slug"),
 );

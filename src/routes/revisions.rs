@@ -219,8 +219,8 @@ history_routes!(
     super::companies::Company,
     "List a company's revisions",
     "Restore a company as a revision left it",
-    "/companies/{key}/revisions",
-    "/companies/{key}/revisions/{rev}/restore",
+    "/{key}/revisions",
+    "/{key}/revisions/{rev}/restore",
     list_company_revisions,
     restore_company_revision
 );
@@ -229,8 +229,8 @@ history_routes!(
     super::models::Model,
     "List a model's revisions",
     "Restore a model as a revision left it",
-    "/models/{key}/revisions",
-    "/models/{key}/revisions/{rev}/restore",
+    "/{key}/revisions",
+    "/{key}/revisions/{rev}/restore",
     list_model_revisions,
     restore_model_revision
 );
@@ -239,8 +239,8 @@ history_routes!(
     super::sources::Source,
     "List a source's revisions",
     "Restore a source as a revision left it",
-    "/sources/{key}/revisions",
-    "/sources/{key}/revisions/{rev}/restore",
+    "/{key}/revisions",
+    "/{key}/revisions/{rev}/restore",
     list_source_revisions,
     restore_source_revision
 );
@@ -249,8 +249,8 @@ history_routes!(
     super::statistics::Statistic,
     "List a statistic's revisions",
     "Restore a statistic as a revision left it",
-    "/statistics/{key}/revisions",
-    "/statistics/{key}/revisions/{rev}/restore",
+    "/{key}/revisions",
+    "/{key}/revisions/{rev}/restore",
     list_statistic_revisions,
     restore_statistic_revision
 );
@@ -259,8 +259,8 @@ history_routes!(
     super::claims::Claim,
     "List a claim's revisions",
     "Restore a claim as a revision left it",
-    "/claims/{key}/revisions",
-    "/claims/{key}/revisions/{rev}/restore",
+    "/{key}/revisions",
+    "/{key}/revisions/{rev}/restore",
     list_claim_revisions,
     restore_claim_revision
 );

@@ -111,7 +111,7 @@ pub struct ListSourcesParams {
     responses((status = 200, description = "A page of sources", body = super::ListBody<Source>,
         headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
 )]
-#[get("/sources")]
+#[get("")]
 pub async fn list_sources(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -142,7 +142,7 @@ pub async fn list_sources(
         (status = 200, description = "The source", body = Source, headers(("ETag" = String, description = "The representation\'s strong entity tag"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"))
 )]
-#[get("/sources/{id}")]
+#[get("/{id}")]
 pub async fn find_source(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -203,8 +203,8 @@ crate::write_routes!(
     input: SourceInput,
     view: Source,
     tag: "sources",
-    create: (create_source, "/sources", "Create a source"),
-    update: (update_source, "/sources/{id}", "Change a source"),
+    create: (create_source, "", "Create a source"),
+    update: (update_source, "/{id}", "Change a source"),
     delete: (delete_source, "Delete a source", "Refused (409) while statistics, claims, evidence, models or companies cite it. Needs an `editor` key and `If-Match`."),
     key: ("id", "The source's id, or its dataset key"),
 );

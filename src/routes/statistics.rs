@@ -169,7 +169,7 @@ pub struct ListStatisticsParams {
     responses((status = 200, description = "A page of statistics", body = super::ListBody<Statistic>,
         headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
 )]
-#[get("/statistics")]
+#[get("")]
 pub async fn list_statistics(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -207,7 +207,7 @@ pub async fn list_statistics(
         (status = 200, description = "The statistic", body = Statistic, headers(("ETag" = String, description = "The representation\'s strong entity tag"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"))
 )]
-#[get("/statistics/{id}")]
+#[get("/{id}")]
 pub async fn find_statistic(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -271,8 +271,8 @@ crate::write_routes!(
     input: StatisticInput,
     view: Statistic,
     tag: "statistics",
-    create: (create_statistic, "/statistics", "Create a statistic"),
-    update: (update_statistic, "/statistics/{id}", "Change a statistic"),
+    create: (create_statistic, "", "Create a statistic"),
+    update: (update_statistic, "/{id}", "Change a statistic"),
     delete: (delete_statistic, "Delete a statistic", "Refused (409) while a claim cites it as evidence. Needs an `editor` key and `If-Match`."),
     key: ("id", "The statistic's id, or its dataset key"),
 );
