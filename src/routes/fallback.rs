@@ -20,6 +20,9 @@ use crate::error::{ApiError, PROBLEM_JSON, ProblemDetails, problem_response};
 /// asking actix-web's resource map again.
 pub struct RouteTable(Vec<Route>);
 
+/// More segments than any documented path has (a test checks it).
+const MAX_SEGMENTS: usize = 8;
+
 struct Route {
     pattern: Arc<str>,
     segments: Vec<Segment>,
@@ -50,19 +53,17 @@ impl Route {
         }
     }
 
-    fn matches(&self, path: &str) -> bool {
-        let Some(path) = path.strip_prefix('/') else {
-            return false;
-        };
-        let mut parts = path.split('/');
-        self.segments
-            .iter()
-            .all(|segment| match (segment, parts.next()) {
-                (Segment::Literal(literal), Some(part)) => part == literal,
-                (Segment::Param, Some(part)) => !part.is_empty(),
-                (_, None) => false,
-            })
-            && parts.next().is_none()
+    /// Whether the path split into `parts` (without its leading `/`) matches this route.
+    fn matches(&self, parts: &[&str]) -> bool {
+        self.segments.len() == parts.len()
+            && self
+                .segments
+                .iter()
+                .zip(parts)
+                .all(|(segment, part)| match segment {
+                    Segment::Literal(literal) => part == literal,
+                    Segment::Param => !part.is_empty(),
+                })
     }
 
     fn literals(&self) -> usize {
@@ -106,8 +107,18 @@ impl RouteTable {
         Self(routes)
     }
 
+    /// The route `path` matches. The path is split once, not once per route; one with
+    /// more segments than any route has matches none.
     fn find(&self, path: &str) -> Option<&Route> {
-        self.0.iter().find(|route| route.matches(path))
+        let path = path.strip_prefix('/')?;
+        let mut parts = [""; MAX_SEGMENTS];
+        let mut count = 0;
+        for part in path.split('/') {
+            *parts.get_mut(count)? = part;
+            count += 1;
+        }
+        let parts = &parts[..count];
+        self.0.iter().find(|route| route.matches(parts))
     }
 
     /// The documented pattern `path` matches, such as `/v1/claims/{id}`.
@@ -187,6 +198,14 @@ mod tests {
             .iter()
             .map(|pattern| (*pattern, ResourceDef::new(pattern.as_str())))
             .collect();
+        assert!(
+            table
+                .0
+                .iter()
+                .all(|route| route.segments.len() < super::MAX_SEGMENTS),
+            "a documented path has {} segments or more",
+            super::MAX_SEGMENTS
+        );
         let mut paths = vec![
             "/".to_owned(),
             String::new(),

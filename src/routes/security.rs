@@ -110,6 +110,9 @@ pub async fn plain_paths(
 
 /// Whether percent-decoding `path` yields a control character.
 fn has_control_character(path: &str) -> bool {
+    if !path.contains('%') {
+        return path.chars().any(char::is_control);
+    }
     let bytes = path.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
