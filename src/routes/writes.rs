@@ -353,7 +353,9 @@ pub async fn get<R: Editable>(
         // Nothing has changed since this tag was made: 304 without loading the record.
         return Ok(representation(req, lang, tag, Vec::new()));
     }
-    let loaded = load::<R>(db, key).await?;
+    // Boxed: loading a record is a future of many kilobytes, which a 304 never runs and
+    // should not carry (or copy) in its own.
+    let loaded = Box::pin(load::<R>(db, key)).await?;
     let version = version::<R>(&loaded);
     let body = serialize(lang, &R::view(loaded)?)?;
     let tag = match digest {
