@@ -53,11 +53,19 @@ impl Kind {
 }
 
 /// The PostgreSQL expression of `query`: each configuration parses the same normalized
-/// tokens, and a row matches if either's reading does. It is a subquery so that it is
-/// parsed once per statement: as a plain expression, a prepared statement's generic plan
-/// parsed (and stemmed) it again for every matching row it ranked or rechecked.
+/// tokens, and a row matches if either's reading does. Where both read it the same (an
+/// English query: the Arabic configuration leaves Latin words as they are), the query is
+/// that one reading, not the two joined by `|`: the index then checks each term once, and
+/// `ts_rank` weighs an `&` of terms by how close together they occur, as it does for any
+/// query whose top operator is `&`. It is a subquery so that it is parsed once per
+/// statement: as a plain expression, a prepared statement's generic plan parsed (and
+/// stemmed) it again for every matching row it ranked or rechecked.
 fn pg_query(first: usize, second: usize) -> String {
-    format!("(SELECT to_tsquery('english', ${first}) || to_tsquery('arabic', ${second}))")
+    format!(
+        "(SELECT CASE WHEN english = arabic THEN english ELSE english || arabic END \
+         FROM (SELECT to_tsquery('english', ${first}) AS english, \
+         to_tsquery('arabic', ${second}) AS arabic) AS parsed)"
+    )
 }
 
 /// The condition "this row of `table` matches `query`", for the backend of `db`. Every
