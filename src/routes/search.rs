@@ -150,9 +150,18 @@ pub async fn search_records(
     };
     // One more than the page shows, to know whether another follows; never deeper than
     // MAX_RESULTS.
-    let wanted = (offset + limit + 1).min(search::MAX_RESULTS as usize);
-    let hits = search::search(db.get_ref(), &query, &kinds, wanted as u64).await?;
-    let next_cursor = (hits.len() > offset + limit).then(|| {
+    let wanted = offset
+        .saturating_add(limit + 1)
+        .min(search::MAX_RESULTS as usize);
+    let hits = search::search(
+        db.get_ref(),
+        &query,
+        &kinds,
+        offset as u64,
+        wanted.saturating_sub(offset) as u64,
+    )
+    .await?;
+    let next_cursor = (hits.len() > limit).then(|| {
         Cursor {
             list: "search".into(),
             sort: digest.clone(),
@@ -163,7 +172,6 @@ pub async fn search_records(
     });
     let data = hits
         .into_iter()
-        .skip(offset)
         .take(limit)
         .map(|hit| SearchHit {
             kind: hit.kind.table(),

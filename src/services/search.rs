@@ -3,17 +3,12 @@
 //! index the same normalized tokens, so both find the same records; their scores differ
 //! in scale and, between close matches, in order.
 
-use std::collections::HashMap;
-
-use entity::{claim, company, model, source};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, DerivePartialModel,
-    EntityTrait, QueryFilter, Statement,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, QueryResult, Statement,
     sea_query::{Expr, SimpleExpr},
 };
 use uuid::Uuid;
 
-use super::connection::OneConnection;
 use crate::domain::{lang::Localized, search_text::Query};
 
 /// How deep search results can be paged: the best this many of each type.
@@ -89,28 +84,50 @@ pub fn matches(backend: DatabaseBackend, table: &str, query: &Query) -> SimpleEx
     }
 }
 
-/// A match: its type, id and score.
-type Ranked = (Kind, Uuid, f64);
+/// Each type's columns a hit shows and cuts its snippet from, as the search statement
+/// names them: prefixed with the table, so that the joined tables' columns stay apart.
+fn text_columns(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Claims => &[
+            "key",
+            "text_en",
+            "text_ar",
+            "verdict_summary_en",
+            "verdict_summary_ar",
+        ],
+        Kind::Models => &["slug", "name", "description_en", "description_ar"],
+        Kind::Companies => &[
+            "slug",
+            "name_en",
+            "name_ar",
+            "description_en",
+            "description_ar",
+        ],
+        Kind::Sources => &["key", "title", "note_en", "note_ar"],
+    }
+}
 
-/// The best `limit` matches of `query` among `kinds`, best first: on PostgreSQL by
-/// `ts_rank` with a title weighing ten times a body, on SQLite by `bm25` with the same
-/// column weights (negated, so that higher is better on both). `ts_rank` weighs how
-/// often and where the terms occur; `ts_rank_cd` would also weigh how close together
-/// they are, at three times the cost per matching row. Ties go to the more
-/// recently updated, then by type and id, so that every page of a search cuts the same
-/// list.
-async fn ranked<C: ConnectionTrait>(
-    db: &C,
+/// The statement that ranks the matches of `query` among `kinds` and returns the best
+/// `limit` of them after the first `skip`, with their texts: the ranking as a subquery,
+/// joined by id to each type's table. One statement, so one round trip and one snapshot:
+/// a record deleted between ranking and reading cannot leave a hole in a page.
+///
+/// Ranked on PostgreSQL by `ts_rank` with a title weighing ten times a body, on SQLite by
+/// `bm25` with the same column weights (negated, so that higher is better on both).
+/// `ts_rank` weighs how often and where the terms occur; `ts_rank_cd` would measure how
+/// densely they cover the text, at three times the cost per matching row. Ties go to the
+/// more recently updated, then by type and id, so that every page of a search cuts the
+/// same list.
+fn statement(
+    backend: DatabaseBackend,
     query: &Query,
     kinds: &[Kind],
+    skip: u64,
     limit: u64,
-) -> Result<Vec<Ranked>, DbErr> {
-    if query.terms.is_empty() || kinds.is_empty() {
-        return Ok(Vec::new());
-    }
-    let backend = db.get_database_backend();
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let statement = match backend {
+) -> Statement {
+    let ranked = i64::try_from(skip.saturating_add(limit)).unwrap_or(i64::MAX);
+    let skip = i64::try_from(skip).unwrap_or(i64::MAX);
+    let (hits, mut values): (String, Vec<sea_orm::Value>) = match backend {
         DatabaseBackend::Postgres => {
             let selects: Vec<String> = kinds
                 .iter()
@@ -125,39 +142,62 @@ async fn ranked<C: ConnectionTrait>(
                     )
                 })
                 .collect();
-            Statement::from_sql_and_values(
-                backend,
+            (
                 format!(
-                    "SELECT \"kind\", \"id\", \"score\" FROM ({}) AS hits \
+                    "SELECT * FROM ({}) AS \"ranked\" \
                      ORDER BY \"score\" DESC, \"updated_at\" DESC, \"kind\", \"id\" LIMIT $2",
                     selects.join(" UNION ALL ")
                 ),
-                [query.tsquery().into(), limit.into()],
+                vec![query.tsquery().into(), ranked.into()],
             )
         }
         _ => {
             let names: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.table())).collect();
-            Statement::from_sql_and_values(
-                backend,
+            (
                 format!(
-                    "SELECT \"kind\", \"id\", -bm25(\"search_index\", 0.0, 0.0, 0.0, 10.0, 1.0) AS \"score\" \
+                    "SELECT \"kind\", \"id\", \"updated_at\", \
+                       -bm25(\"search_index\", 0.0, 0.0, 0.0, 10.0, 1.0) AS \"score\" \
                      FROM \"search_index\" WHERE \"search_index\" MATCH ? AND \"kind\" IN ({}) \
                      ORDER BY \"score\" DESC, \"updated_at\" DESC, \"kind\", \"id\" LIMIT ?",
                     names.join(", ")
                 ),
-                [query.fts5().into(), limit.into()],
+                vec![query.fts5().into(), ranked.into()],
             )
         }
     };
-    let mut hits = Vec::new();
-    for row in db.query_all_raw(statement).await? {
-        let kind: String = row.try_get("", "kind")?;
-        let Some(kind) = Kind::parse(&kind) else {
-            continue;
-        };
-        hits.push((kind, row.try_get("", "id")?, row.try_get("", "score")?));
+    let mut columns = Vec::new();
+    let mut joins = Vec::new();
+    for kind in kinds {
+        let table = kind.table();
+        columns.extend(
+            text_columns(*kind)
+                .iter()
+                .map(|column| format!("\"{table}\".\"{column}\" AS \"{table}_{column}\"")),
+        );
+        // The id only for the hits of this type: a join condition on the kind as well
+        // looked up every hit in every table and then threw the others away.
+        joins.push(format!(
+            "LEFT JOIN \"{table}\" ON \"{table}\".\"id\" = \
+             CASE WHEN \"hits\".\"kind\" = '{table}' THEN \"hits\".\"id\" END"
+        ));
     }
-    Ok(hits)
+    let page = match backend {
+        DatabaseBackend::Postgres => "LIMIT $3 OFFSET $4",
+        _ => "LIMIT ? OFFSET ?",
+    };
+    values.extend([i64::try_from(limit).unwrap_or(i64::MAX).into(), skip.into()]);
+    Statement::from_sql_and_values(
+        backend,
+        format!(
+            "SELECT \"hits\".\"kind\", \"hits\".\"id\", \"hits\".\"score\", {} \
+             FROM ({hits}) AS \"hits\" {} \
+             ORDER BY \"hits\".\"score\" DESC, \"hits\".\"updated_at\" DESC, \"hits\".\"kind\", \"hits\".\"id\" \
+             {page}",
+            columns.join(", "),
+            joins.join(" ")
+        ),
+        values,
+    )
 }
 
 /// One search result.
@@ -176,165 +216,117 @@ pub struct Hit {
     pub score: f64,
 }
 
-/// What a claim's hit shows and cuts its snippet from.
-#[derive(DerivePartialModel)]
-#[sea_orm(entity = "claim::Entity")]
-struct ClaimText {
-    id: Uuid,
-    key: Option<String>,
-    text_en: String,
-    text_ar: String,
-    verdict_summary_en: Option<String>,
-    verdict_summary_ar: Option<String>,
+impl Hit {
+    /// The hit of `kind` on `row` of the search statement; `None` where the joined record
+    /// is missing, which would mean the search index and its table disagree (SQLite's
+    /// triggers and PostgreSQL's generated column keep them in step): such a match is
+    /// left out rather than failing the search.
+    fn read(kind: Kind, row: &QueryResult) -> Result<Option<Self>, DbErr> {
+        let table = kind.table();
+        let text = |column: &str| row.try_get::<Option<String>>("", &format!("{table}_{column}"));
+        let id: Uuid = row.try_get("", "id")?;
+        let score: f64 = row.try_get("", "score")?;
+        let hit = match kind {
+            Kind::Claims => {
+                let (Some(text_en), Some(text_ar)) = (text("text_en")?, text("text_ar")?) else {
+                    return Ok(None);
+                };
+                let claim = Localized::new(text_en, text_ar);
+                Hit {
+                    kind,
+                    key: text("key")?.unwrap_or_else(|| id.to_string()),
+                    texts: [
+                        Some(claim.clone()),
+                        Localized::from_parts(
+                            text("verdict_summary_en")?,
+                            text("verdict_summary_ar")?,
+                        ),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                    title: claim,
+                    score,
+                }
+            }
+            Kind::Models | Kind::Companies => {
+                // A model's name is one, the same in both languages.
+                let (name_en, name_ar) = match kind {
+                    Kind::Models => ("name", "name"),
+                    _ => ("name_en", "name_ar"),
+                };
+                let (Some(slug), Some(name_en), Some(name_ar), Some(en), Some(ar)) = (
+                    text("slug")?,
+                    text(name_en)?,
+                    text(name_ar)?,
+                    text("description_en")?,
+                    text("description_ar")?,
+                ) else {
+                    return Ok(None);
+                };
+                let name = Localized::new(name_en, name_ar);
+                Hit {
+                    kind,
+                    key: slug,
+                    texts: vec![Localized::new(en, ar), name.clone()],
+                    title: name,
+                    score,
+                }
+            }
+            Kind::Sources => {
+                let Some(title) = text("title")? else {
+                    return Ok(None);
+                };
+                let title = Localized::new(&title, &title);
+                Hit {
+                    kind,
+                    key: text("key")?.unwrap_or_else(|| id.to_string()),
+                    texts: [
+                        Localized::from_parts(text("note_en")?, text("note_ar")?),
+                        Some(title.clone()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                    title,
+                    score,
+                }
+            }
+        };
+        Ok(Some(hit))
+    }
 }
 
-/// What a model's hit shows and cuts its snippet from.
-#[derive(DerivePartialModel)]
-#[sea_orm(entity = "model::Entity")]
-struct ModelText {
-    id: Uuid,
-    slug: String,
-    name: String,
-    description_en: String,
-    description_ar: String,
-}
-
-/// What a company's hit shows and cuts its snippet from.
-#[derive(DerivePartialModel)]
-#[sea_orm(entity = "company::Entity")]
-struct CompanyText {
-    id: Uuid,
-    slug: String,
-    name_en: String,
-    name_ar: String,
-    description_en: String,
-    description_ar: String,
-}
-
-/// What a source's hit shows and cuts its snippet from.
-#[derive(DerivePartialModel)]
-#[sea_orm(entity = "source::Entity")]
-struct SourceText {
-    id: Uuid,
-    key: Option<String>,
-    title: String,
-    note_en: Option<String>,
-    note_ar: Option<String>,
-}
-
-/// The `limit` best matches of `query` among `kinds`, best first; ties go to the more
-/// recent.
+/// The best `limit` matches of `query` among `kinds` after the first `skip`, best first;
+/// ties go to the more recent.
 #[tracing::instrument(skip_all)]
 pub async fn search(
     db: &DatabaseConnection,
     query: &Query,
     kinds: &[Kind],
+    skip: u64,
     limit: u64,
 ) -> Result<Vec<Hit>, DbErr> {
-    let db = &OneConnection::take(db).await?;
-    let ranked = ranked(db, query, kinds, limit).await?;
-    let mut found: HashMap<(Kind, Uuid), Hit> = HashMap::new();
-    for kind in kinds {
-        let ids: Vec<Uuid> = ranked
-            .iter()
-            .filter(|(k, _, _)| k == kind)
-            .map(|(_, id, _)| *id)
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        match kind {
-            Kind::Claims => {
-                for row in claim::Entity::find()
-                    .filter(claim::Column::Id.is_in(ids))
-                    .into_partial_model::<ClaimText>()
-                    .all(db)
-                    .await?
-                {
-                    let hit = Hit {
-                        kind: *kind,
-                        key: row.key.clone().unwrap_or_else(|| row.id.to_string()),
-                        title: Localized::new(&row.text_en, &row.text_ar),
-                        texts: [
-                            Some(Localized::new(&row.text_en, &row.text_ar)),
-                            Localized::from_parts(row.verdict_summary_en, row.verdict_summary_ar),
-                        ]
-                        .into_iter()
-                        .flatten()
-                        .collect(),
-                        score: 0.0,
-                    };
-                    found.insert((*kind, row.id), hit);
-                }
-            }
-            Kind::Models => {
-                for row in model::Entity::find()
-                    .filter(model::Column::Id.is_in(ids))
-                    .into_partial_model::<ModelText>()
-                    .all(db)
-                    .await?
-                {
-                    let hit = Hit {
-                        kind: *kind,
-                        key: row.slug.clone(),
-                        title: Localized::new(&row.name, &row.name),
-                        texts: vec![
-                            Localized::new(&row.description_en, &row.description_ar),
-                            Localized::new(&row.name, &row.name),
-                        ],
-                        score: 0.0,
-                    };
-                    found.insert((*kind, row.id), hit);
-                }
-            }
-            Kind::Companies => {
-                for row in company::Entity::find()
-                    .filter(company::Column::Id.is_in(ids))
-                    .into_partial_model::<CompanyText>()
-                    .all(db)
-                    .await?
-                {
-                    let hit = Hit {
-                        kind: *kind,
-                        key: row.slug.clone(),
-                        title: Localized::new(&row.name_en, &row.name_ar),
-                        texts: vec![
-                            Localized::new(&row.description_en, &row.description_ar),
-                            Localized::new(&row.name_en, &row.name_ar),
-                        ],
-                        score: 0.0,
-                    };
-                    found.insert((*kind, row.id), hit);
-                }
-            }
-            Kind::Sources => {
-                for row in source::Entity::find()
-                    .filter(source::Column::Id.is_in(ids))
-                    .into_partial_model::<SourceText>()
-                    .all(db)
-                    .await?
-                {
-                    let hit = Hit {
-                        kind: *kind,
-                        key: row.key.clone().unwrap_or_else(|| row.id.to_string()),
-                        title: Localized::new(&row.title, &row.title),
-                        texts: [
-                            Localized::from_parts(row.note_en, row.note_ar),
-                            Some(Localized::new(&row.title, &row.title)),
-                        ]
-                        .into_iter()
-                        .flatten()
-                        .collect(),
-                        score: 0.0,
-                    };
-                    found.insert((*kind, row.id), hit);
-                }
-            }
+    if query.terms.is_empty() || kinds.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let rows = db
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            query,
+            kinds,
+            skip,
+            limit,
+        ))
+        .await?;
+    let mut hits = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let kind: String = row.try_get("", "kind")?;
+        if let Some(kind) = Kind::parse(&kind)
+            && let Some(hit) = Hit::read(kind, row)?
+        {
+            hits.push(hit);
         }
     }
-    // In the database's order; a record deleted since it was ranked is left out.
-    Ok(ranked
-        .into_iter()
-        .filter_map(|(kind, id, score)| found.remove(&(kind, id)).map(|hit| Hit { score, ..hit }))
-        .collect())
+    Ok(hits)
 }

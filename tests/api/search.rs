@@ -1,5 +1,6 @@
 //! Full-text search in Arabic and English over the curated dataset.
 
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use serde_json::json;
@@ -199,6 +200,21 @@ async fn names_outrank_descriptions_and_types_narrow_the_search(backend: Backend
         }
     }
     assert_eq!(paged, all);
+    // A cursor edited to point past the end of the list (or of any number) gets an empty
+    // last page.
+    let first = app.get_json(&format!("{}&limit=3", url("DeepSeek"))).await;
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let mut edited: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(cursor).unwrap()).unwrap();
+    for offset in [json!(1000), json!(u64::MAX)] {
+        edited["v"] = offset;
+        let past = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&edited).unwrap());
+        let page = app
+            .get_json(&format!("{}&limit=3&cursor={past}", url("DeepSeek")))
+            .await;
+        assert_eq!(page["data"], json!([]), "{page}");
+        assert!(page["next_cursor"].is_null(), "{page}");
+    }
     assert_problem(
         app.get(&format!("{}&cursor={}", url("Huawei"), "garbage"))
             .await,
