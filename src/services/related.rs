@@ -217,17 +217,19 @@ impl Related {
         Ok(())
     }
 
-    /// Files one row of the references' `UNION ALL` under its kind.
+    /// Files one row of the references' `UNION ALL` under its kind. Columns are read by
+    /// position ([`Field::ALL`] is the select list's order): by name, each value cost a
+    /// hashed lookup of its column.
     fn add(&mut self, row: &QueryResult) -> Result<(), DbErr> {
-        let text = |field: Field| row.try_get::<Option<String>>("", field.alias());
+        let text = |field: Field| row.try_get_by_index::<Option<String>>(field.position());
         let required = |field: Field| {
             text(field)?.ok_or_else(|| DbErr::Type(format!("a reference has no {}", field.alias())))
         };
         let id = || {
-            row.try_get::<Option<Uuid>>("", Field::Id.alias())?
+            row.try_get_by_index::<Option<Uuid>>(Field::Id.position())?
                 .ok_or_else(|| DbErr::Type("a reference has no id".to_owned()))
         };
-        let kind: i32 = row.try_get("", Field::Kind.alias())?;
+        let kind: i32 = row.try_get_by_index(Field::Kind.position())?;
         match Kind::from_code(kind) {
             Some(Kind::Model) => {
                 let id = id()?;
@@ -261,7 +263,7 @@ impl Related {
                     title: required(Field::Name)?,
                     publisher: required(Field::Publisher)?,
                     url: required(Field::Url)?,
-                    published_on: row.try_get("", Field::Published.alias())?,
+                    published_on: row.try_get_by_index(Field::Published.position())?,
                 };
                 self.sources.insert(id, row);
             }
@@ -333,6 +335,11 @@ impl Field {
         Self::Url,
         Self::Published,
     ];
+
+    /// Its place in every branch's select list.
+    fn position(self) -> usize {
+        self as usize
+    }
 
     fn alias(self) -> &'static str {
         match self {
@@ -412,5 +419,28 @@ impl Branch {
             select.and_where(filter);
         }
         select
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::DatabaseBackend;
+
+    use super::*;
+
+    #[test]
+    fn each_field_is_read_from_its_place_in_the_select_list() {
+        let select = Branch::new(Kind::Country, country::Entity)
+            .column(Field::Slug, country::Column::Code)
+            .build();
+        let sql = DatabaseBackend::Postgres.build(&select).to_string();
+        let mut places: Vec<(usize, Field)> = Field::ALL
+            .iter()
+            .map(|field| (sql.find(&format!("\"{}\"", field.alias())).unwrap(), *field))
+            .collect();
+        places.sort_by_key(|(at, _)| *at);
+        for (position, (_, field)) in places.into_iter().enumerate() {
+            assert_eq!(field.position(), position, "{field:?} in {sql}");
+        }
     }
 }
