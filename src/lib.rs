@@ -1,5 +1,6 @@
 //! Mizan: a sourced, bilingual REST API on the AI race between the United States and China.
 
+pub mod allocator;
 pub mod cli;
 pub mod config;
 pub mod contract;

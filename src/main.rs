@@ -11,6 +11,7 @@ use mizan::{
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    mizan::allocator::disable_transparent_huge_pages();
     let cli = Cli::parse();
     dotenvy::dotenv().ok();
     let config = Config::from_env()?;

@@ -64,6 +64,7 @@ fn database_url() -> anyhow::Result<String> {
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
+    mizan::allocator::disable_transparent_huge_pages();
     match Cli::parse().command {
         Command::Generate { scale, seed, data } => {
             let db = Database::connect(database_url()?).await?;
