@@ -307,6 +307,12 @@ pub async fn search(
     skip: u64,
     limit: u64,
 ) -> Result<Vec<Hit>, DbErr> {
+    // Each type once, however often it was asked for: the statement joins each type's
+    // table under its own name.
+    let kinds: Vec<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|kind| kinds.contains(kind))
+        .collect();
     if query.terms.is_empty() || kinds.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
@@ -314,7 +320,7 @@ pub async fn search(
         .query_all_raw(statement(
             db.get_database_backend(),
             query,
-            kinds,
+            &kinds,
             skip,
             limit,
         ))

@@ -200,6 +200,11 @@ async fn names_outrank_descriptions_and_types_narrow_the_search(backend: Backend
         }
     }
     assert_eq!(paged, all);
+    // A type named twice is searched once.
+    let once = keys(&app, &format!("{}&types=companies,sources", url("Huawei"))).await;
+    assert!(once.contains(&"huawei".to_owned()), "{once:?}");
+    let twice = format!("{}&types=sources,companies,sources", url("Huawei"));
+    assert_eq!(keys(&app, &twice).await, once);
     // A cursor edited to point past the end of the list (or of any number) gets an empty
     // last page.
     let first = app.get_json(&format!("{}&limit=3", url("DeepSeek"))).await;
