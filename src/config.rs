@@ -118,6 +118,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "how long an instance trusts the data version it last read when answering If-None-Match; 0 reads it every time",
     ),
     (
+        "MIZAN_SEARCH_CACHE_BYTES",
+        "8388608",
+        "how many bytes of rendered search pages to keep, each under the data version it was read at; 0 keeps none",
+    ),
+    (
         "MIZAN_SHUTDOWN_TIMEOUT_SECS",
         "30",
         "on SIGTERM or Ctrl-C, how long in-flight requests may take to finish",
@@ -174,6 +179,8 @@ pub struct Config {
     pub db_statement_timeout: Duration,
     /// How long the data version read for conditional requests is trusted.
     pub etag_max_age: Duration,
+    /// How many bytes of rendered search pages to keep; zero for none.
+    pub search_cache_bytes: u64,
     /// Who publishes the fact-checks, and where the service is reached.
     pub publisher: Publisher,
     /// The origins whose pages may write through the API.
@@ -272,6 +279,7 @@ impl Config {
                 vars.parsed("MIZAN_DB_STATEMENT_TIMEOUT_MS", 10_000)?,
             ),
             etag_max_age: Duration::from_millis(vars.parsed("MIZAN_ETAG_MAX_AGE_MS", 100)?),
+            search_cache_bytes: vars.parsed("MIZAN_SEARCH_CACHE_BYTES", 8 * 1024 * 1024)?,
             rate_limits: RateLimitConfig {
                 anonymous_per_minute: vars.parsed("MIZAN_RATE_LIMIT_ANONYMOUS", 600)?,
                 key_per_minute: vars.parsed("MIZAN_RATE_LIMIT_KEY", 6000)?,
@@ -435,6 +443,8 @@ mod tests {
             ("MIZAN_CORS_ORIGINS", "desk.example.org"),
             ("MIZAN_RATE_LIMIT_KEY", "lots"),
             ("MIZAN_PUBLIC_URL", "api.example.org"),
+            ("MIZAN_SEARCH_CACHE_BYTES", "8M"),
+            ("MIZAN_SEARCH_CACHE_BYTES", "-1"),
         ];
         for (key, value) in cases {
             let err = config(&[(key, value)]).expect_err(key);

@@ -31,6 +31,7 @@ use crate::{
     dataset,
     error::{self, ProblemDetails},
     routes::{self, fallback::RouteTable, prometheus::HttpMetrics},
+    services::search_cache::SearchCache,
     telemetry::{self, MizanRootSpan},
 };
 
@@ -139,7 +140,12 @@ fn worker_pool(shared: &DatabaseConnection, workers: usize) -> DatabaseConnectio
 
 fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow::Result<Server> {
     let workers = std::thread::available_parallelism().map_or(1, NonZero::get);
-    let metrics = web::Data::new(HttpMetrics::new()?);
+    let metrics = HttpMetrics::new()?;
+    let search_cache = web::Data::new(SearchCache::new(
+        config.search_cache_bytes,
+        metrics.registry(),
+    )?);
+    let metrics = web::Data::new(metrics);
     // The document is served as bytes serialized once: each worker holding the structure
     // itself cost about 11 MB.
     let spec = openapi();
@@ -167,6 +173,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             .app_data(rate_limits.clone())
             .app_data(request_limits.clone())
             .app_data(data_version.clone())
+            .app_data(search_cache.clone())
             .app_data(web::QueryConfig::default().error_handler(error::extractors::query))
             .app_data(web::PathConfig::default().error_handler(error::extractors::path))
             .app_data(web::JsonConfig::default().error_handler(error::extractors::json))

@@ -24,7 +24,7 @@ pub mod statistics;
 pub mod views;
 pub mod writes;
 
-use actix_web::{HttpRequest, HttpResponse, http::header};
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use serde::Serialize;
 
 use crate::{
@@ -36,8 +36,22 @@ pub use views::ListBody;
 
 /// A 200 response with `body` as JSON in the chosen language.
 pub fn json<T: Serialize>(lang: Option<Lang>, body: &T) -> Result<HttpResponse, ApiError> {
-    let bytes = lang::to_json_in(lang, body)
-        .map_err(|err| anyhow::Error::new(err).context("failed to serialize a response"))?;
+    Ok(json_response(lang, json_bytes(lang, body)?))
+}
+
+/// `body` as JSON, with every localized text in `lang` (both languages without one).
+pub fn json_bytes<T: Serialize>(lang: Option<Lang>, body: &T) -> Result<web::Bytes, ApiError> {
+    lang::to_json_in(lang, body)
+        .map(web::Bytes::from)
+        .map_err(|err| {
+            anyhow::Error::new(err)
+                .context("failed to serialize a response")
+                .into()
+        })
+}
+
+/// A 200 response carrying `bytes`, JSON in `lang` (both languages without one).
+pub fn json_response(lang: Option<Lang>, bytes: web::Bytes) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     response
         .content_type(mime_json())
@@ -45,7 +59,7 @@ pub fn json<T: Serialize>(lang: Option<Lang>, body: &T) -> Result<HttpResponse, 
     if let Some(lang) = lang {
         response.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
     }
-    Ok(response.body(bytes))
+    response.body(bytes)
 }
 
 /// A 200 response with one page of a list, and a `Link` header to the next page.

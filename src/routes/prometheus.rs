@@ -55,6 +55,11 @@ impl HttpMetrics {
         })
     }
 
+    /// The registry, for other parts of the service to count in.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     fn observe(&self, method: &str, route: &str, status: &str, seconds: f64) {
         let labels = [method, route, status];
         self.requests.with_label_values(&labels).inc();
@@ -89,7 +94,8 @@ pub async fn record(
 /// Prometheus metrics.
 ///
 /// `mizan_http_requests_total` and `mizan_http_request_duration_seconds`, labelled by
-/// method, route pattern and status.
+/// method, route pattern and status; `mizan_search_cache_lookups_total`, search pages
+/// rendered for the request (`miss`) or found kept (`hit`).
 #[utoipa::path(tag = "health", responses((status = 200, description = "Metrics in the Prometheus text format", body = String, content_type = "text/plain; version=0.0.4")))]
 #[get("/metrics")]
 pub async fn prometheus_metrics(metrics: web::Data<HttpMetrics>) -> Result<HttpResponse, ApiError> {

@@ -1,7 +1,9 @@
 //! `/v1/search`: ranked full-text search across claims, models, companies and sources,
 //! in Arabic and English.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use std::sync::Arc;
+
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -16,8 +18,10 @@ use crate::{
     },
     error::ApiError,
     services::{
+        freshness::ReadVersion,
         listing,
         search::{self, Kind},
+        search_cache::{self, PageKey, SearchCache},
     },
 };
 
@@ -86,6 +90,9 @@ pub struct SearchParams {
 /// by recency. A query in either language searches both languages' text. Paginated with
 /// `limit` and `cursor`, up to the best 1,000 results; `sort`, `count` and `facets` are
 /// not available here.
+///
+/// Each instance keeps the pages it renders until any record changes, so a search
+/// repeated while nothing changed is answered without querying again.
 #[utoipa::path(
     tag = "search",
     params(SearchParams, ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "Results per page, 1 to 200 (default 50)"),
@@ -97,6 +104,7 @@ pub struct SearchParams {
 pub async fn search_records(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
+    cache: web::Data<SearchCache>,
     params: ListQuery<SearchParams>,
 ) -> Result<HttpResponse, ApiError> {
     for (name, value) in [
@@ -148,46 +156,61 @@ pub async fn search_records(
                 )
             })? as usize,
     };
-    // One more than the page shows, to know whether another follows; never deeper than
-    // MAX_RESULTS.
-    let wanted = offset
-        .saturating_add(limit + 1)
-        .min(search::MAX_RESULTS as usize);
-    let hits = search::search(
-        db.get_ref(),
-        &query,
-        &kinds,
-        offset as u64,
-        wanted.saturating_sub(offset) as u64,
-    )
-    .await?;
-    let next_cursor = (hits.len() > limit).then(|| {
-        Cursor {
-            list: "search".into(),
-            sort: digest.clone(),
-            value: ((offset + limit) as u64).into(),
-            id: uuid::Uuid::nil(),
-        }
-        .encode()
-    });
-    let data = hits
-        .into_iter()
-        .take(limit)
-        .map(|hit| SearchHit {
-            kind: hit.kind.table(),
-            key: hit.key,
-            snippet: Localized::new(
-                search_text::snippet(hit.texts.iter().map(|t| t.en.as_str()), &query, 30),
-                search_text::snippet(hit.texts.iter().map(|t| t.ar.as_str()), &query, 30),
-            ),
-            title: hit.title,
-            score: (hit.score * 1e6).round() / 1e6,
-        })
-        .collect();
     let lang: Option<Lang> = params.lang;
-    let body = SearchResults { data, next_cursor };
-    let mut response = super::json(lang, &body)?;
-    if let Some(cursor) = &body.next_cursor
+    let render = async {
+        // One more than the page shows, to know whether another follows; never deeper
+        // than MAX_RESULTS.
+        let wanted = offset
+            .saturating_add(limit + 1)
+            .min(search::MAX_RESULTS as usize);
+        let hits = search::search(
+            db.get_ref(),
+            &query,
+            &kinds,
+            offset as u64,
+            wanted.saturating_sub(offset) as u64,
+        )
+        .await?;
+        let next_cursor = (hits.len() > limit).then(|| {
+            Cursor {
+                list: "search".into(),
+                sort: digest.clone(),
+                value: ((offset + limit) as u64).into(),
+                id: uuid::Uuid::nil(),
+            }
+            .encode()
+        });
+        let data = hits
+            .into_iter()
+            .take(limit)
+            .map(|hit| SearchHit {
+                kind: hit.kind.table(),
+                key: hit.key,
+                snippet: Localized::new(
+                    search_text::snippet(hit.texts.iter().map(|t| t.en.as_str()), &query, 30),
+                    search_text::snippet(hit.texts.iter().map(|t| t.ar.as_str()), &query, 30),
+                ),
+                title: hit.title,
+                score: (hit.score * 1e6).round() / 1e6,
+            })
+            .collect();
+        let body = SearchResults { data, next_cursor };
+        Ok(search_cache::Page {
+            body: super::json_bytes(lang, &body)?,
+            next_cursor: body.next_cursor,
+        })
+    };
+    // Kept under the data version read before anything else was: see `search_cache`.
+    let version = req.extensions().get::<ReadVersion>().copied();
+    let page = match version {
+        Some(ReadVersion(version)) => {
+            let key = PageKey::new(version, &query, &kinds, offset as u64, limit as u64, lang);
+            cache.page(key, render).await?
+        }
+        None => Arc::new(render.await?),
+    };
+    let mut response = super::json_response(lang, page.body.clone());
+    if let Some(cursor) = &page.next_cursor
         && let Ok(value) = actix_web::http::header::HeaderValue::from_str(&format!(
             "<{}>; rel=\"next\"",
             super::next_page_url(&req, cursor)

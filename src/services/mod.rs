@@ -15,6 +15,7 @@ pub mod records;
 pub mod related;
 pub mod revisions;
 pub mod search;
+pub mod search_cache;
 pub mod sources;
 pub mod statistics;
 pub mod writes;

@@ -183,6 +183,7 @@ pub fn test_config(database_url: &str) -> Config {
         request_limits: mizan::config::RequestLimits::default(),
         db_statement_timeout: Duration::from_secs(10),
         etag_max_age: Duration::from_millis(100),
+        search_cache_bytes: 8 * 1024 * 1024,
         cors_write_origins: vec!["https://desk.example.org".to_owned()],
         rate_limits: mizan::config::RateLimitConfig {
             anonymous_per_minute: 0,

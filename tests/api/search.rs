@@ -358,7 +358,104 @@ async fn hostile_queries_get_results_or_a_400_never_a_500(backend: Backend) {
     );
 }
 
+/// Creates the company `input` as `editor`.
+async fn create_company(app: &TestApp, editor: &str, input: &serde_json::Value) {
+    let response = app
+        .request(Method::POST, "/v1/companies", Some(editor))
+        .json(input)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+}
+
+/// How many search pages the service rendered (misses) and found kept or being rendered
+/// (hits), from `/metrics`.
+async fn cache_lookups(app: &TestApp) -> (u64, u64) {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    let count = |result: &str| {
+        let prefix = format!("mizan_search_cache_lookups_total{{result=\"{result}\"}} ");
+        text.lines()
+            .find_map(|line| line.strip_prefix(prefix.as_str()))
+            .map_or(0, |value| value.parse().unwrap())
+    };
+    (count("hit"), count("miss"))
+}
+
+async fn a_repeated_search_is_rendered_once_until_the_data_changes(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let path = url("export controls");
+    let first = app.get(&path).await;
+    assert_eq!(first.status(), 200);
+    let first = first.text().await.unwrap();
+    assert_eq!(cache_lookups(&app).await, (0, 1));
+
+    // The same search, however it is written, is the kept page.
+    for again in [path.clone(), url("EXPORT   Controls")] {
+        let response = app.get(&again).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), first, "{again}");
+    }
+    assert_eq!(cache_lookups(&app).await, (2, 1));
+
+    // Another language, page size or page is another page.
+    let arabic = app.get(&format!("{path}&lang=ar")).await;
+    assert_eq!(arabic.headers()["content-language"], "ar");
+    let arabic: serde_json::Value = arabic.json().await.unwrap();
+    assert!(arabic["data"][0]["title"].is_string(), "{arabic}");
+    let one = app.get_json(&format!("{path}&limit=1")).await;
+    assert_eq!(one["data"].as_array().unwrap().len(), 1);
+    let cursor = one["next_cursor"].as_str().expect("a second page");
+    let second = app
+        .get_json(&format!("{path}&limit=1&cursor={cursor}"))
+        .await;
+    assert_ne!(second["data"][0]["key"], one["data"][0]["key"]);
+    assert_eq!(cache_lookups(&app).await, (2, 4));
+
+    // A change to the data is searched at once, not served from the kept page.
+    let editor = app.key("editor").await;
+    let mut input = company_input("export-controls-watch");
+    input["name"] = json!({"en": "Export Controls Watch", "ar": "مرصد ضوابط التصدير"});
+    create_company(&app, &editor, &input).await;
+    let after = keys(&app, &path).await;
+    assert!(
+        after.contains(&"export-controls-watch".to_owned()),
+        "{after:?}"
+    );
+    assert_eq!(cache_lookups(&app).await, (2, 5));
+}
+
+async fn a_burst_of_one_search_renders_it_once(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let path = url("open weights");
+    let bodies = futures::future::join_all((0..16).map(|_| async {
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), 200);
+        response.text().await.unwrap()
+    }))
+    .await;
+    assert!(bodies.iter().all(|body| *body == bodies[0]));
+    assert_eq!(cache_lookups(&app).await, (15, 1));
+}
+
+async fn without_a_cache_each_search_is_rendered(backend: Backend) {
+    let database = crate::helpers::TestDatabase::create(backend).await;
+    let app = crate::helpers::spawn_app_on(database, true, |config| {
+        config.search_cache_bytes = 0;
+    })
+    .await;
+    let path = url("soft power");
+    let first = app.get(&path).await.text().await.unwrap();
+    let second = app.get(&path).await.text().await.unwrap();
+    assert_eq!(first, second);
+    assert!(first.contains("article-c6"), "{first}");
+    assert_eq!(cache_lookups(&app).await, (0, 2));
+}
+
 crate::on_both_backends!(
+    a_repeated_search_is_rendered_once_until_the_data_changes,
+    a_burst_of_one_search_renders_it_once,
+    without_a_cache_each_search_is_rendered,
     each_query_finds_its_records_on_the_first_page,
     hits_carry_a_title_a_marked_snippet_and_a_score,
     names_outrank_descriptions_and_types_narrow_the_search,
@@ -460,13 +557,7 @@ async fn searched_rows_of_a_few_kilobytes_stay_whole_on_postgres() {
         .collect();
     let mut input = company_input("long-description");
     input["description"] = json!({"en": english.join(" "), "ar": arabic.join(" ")});
-    let response = app
-        .request(Method::POST, "/v1/companies", Some(&editor))
-        .json(&input)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    create_company(&app, &editor, &input).await;
 
     let row_bytes = scalar(
         "SELECT pg_column_size(companies.*)::bigint FROM companies WHERE slug = 'long-description'",
