@@ -288,13 +288,16 @@ def main():
 
     service = Service(mizan, service_env)
     pid = service.process.pid
-    for name, path, headers in scenarios:
+    def scenario(name, path, headers):
         log(f"scenario {name}")
-        reset_peak_rss(pid)
+        reset_peak_rss(service.process.pid)
         result = median_run(args.runs, lambda: wrk(f"http://127.0.0.1:{PORT}{path}", args.duration,
                                                      args.threads, args.connections, headers))
-        result["peak_rss_mib"] = round(peak_rss_kib(pid) / 1024, 1)
+        result["peak_rss_mib"] = round(peak_rss_kib(service.process.pid) / 1024, 1)
         report["scenarios"][name] = result
+
+    for name, path, headers in scenarios:
+        scenario(name, path, headers)
     log("scenario 6_patch_statistic")
     reset_peak_rss(pid)
     writers = max(1, min(args.connections, 1000, int(1000 * args.scale)))
@@ -304,8 +307,15 @@ def main():
     result["peak_rss_mib"] = round(peak_rss_kib(pid) / 1024, 1)
     result["connections"] = writers
     report["scenarios"]["6_patch_statistic"] = result
-    report["service_peak_rss_mib"] = max(s["peak_rss_mib"] for s in report["scenarios"].values())
     service.stop()
+
+    # The searches again with no kept pages: what each search costs when it is rendered.
+    service = Service(mizan, {**service_env, "MIZAN_SEARCH_CACHE_BYTES": "0"})
+    for name, path, headers in scenarios:
+        if name.startswith("5"):
+            scenario(f"{name}_uncached", path, headers)
+    service.stop()
+    report["service_peak_rss_mib"] = max(s["peak_rss_mib"] for s in report["scenarios"].values())
 
     log("limits: pgbench on the same SQL, and the fixed-JSON ceiling")
     for name, (script, count) in pgbench_scripts.items():
@@ -359,9 +369,12 @@ def markdown(report):
         ("4: 304, requests/s vs the fixed-JSON ceiling", ">= 50%",
          f"{s['4_claim_not_modified']['rps']:.0f} / {limits['fixed_json_ceiling']['rps']:.0f} = "
          f"{ratio(s['4_claim_not_modified']['rps'], limits['fixed_json_ceiling']['rps'])}"),
-        ("5: search p99 (Arabic, English)", "< 25 ms",
+        ("5: search p99 (Arabic, English), the same search repeated", "< 25 ms",
          f"{s['5a_search_arabic']['p99_us'] / 1000:.2f} ms, {s['5b_search_english']['p99_us'] / 1000:.2f} ms "
          f"({report['search_hits']['arabic']} and {report['search_hits']['english']} matching claims)"),
+        ("5: search p99 (Arabic, English), no kept pages: each search rendered", "< 25 ms",
+         f"{s['5a_search_arabic_uncached']['p99_us'] / 1000:.2f} ms, "
+         f"{s['5b_search_english_uncached']['p99_us'] / 1000:.2f} ms"),
         ("service peak RSS under load", "< 64 MiB", f"{report['service_peak_rss_mib']} MiB"),
         ("start to ready on SQLite, curated dataset", "< 1 s",
          f"{report['start_to_ready_s']['first_start'] * 1000:.0f} ms first start, "
