@@ -1,11 +1,10 @@
 //! ETags and `Cache-Control` on every public read that is not a single record (lists,
 //! search, countries, metrics, fact-check views): a weak tag built on the data version,
 //! so `If-None-Match` is answered with 304 before the handler runs while nothing changed.
-//! Records carry their own strong tags (see `writes::get`). The version read is left in
-//! the request's extensions, for handlers that keep what they render under it.
+//! Records carry their own strong tags (see `writes::get`).
 
 use actix_web::{
-    HttpMessage, HttpResponse,
+    HttpResponse,
     body::{EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     http::{
@@ -18,10 +17,7 @@ use actix_web::{
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
-use crate::{
-    error::ApiError,
-    services::freshness::{DataVersion, ReadVersion},
-};
+use crate::{error::ApiError, services::freshness::DataVersion};
 
 /// Whether the answer to `req` may be tagged here: public reads under `/v1/`, but not the
 /// API keys, whose answer depends on who asks.
@@ -50,7 +46,6 @@ pub async fn conditional_reads(
         .current(db.get_ref())
         .await
         .map_err(ApiError::from)?;
-    req.extensions_mut().insert(ReadVersion(counter));
     let uri = req.uri().clone();
     let language = req.headers().get(header::ACCEPT_LANGUAGE).cloned();
     let tag = || weak_tag(&uri, language.as_ref(), counter);

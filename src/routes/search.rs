@@ -1,9 +1,7 @@
 //! `/v1/search`: ranked full-text search across claims, models, companies and sources,
 //! in Arabic and English.
 
-use std::sync::Arc;
-
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -18,7 +16,7 @@ use crate::{
     },
     error::ApiError,
     services::{
-        freshness::ReadVersion,
+        freshness::DataVersion,
         listing,
         search::{self, Kind},
         search_cache::{self, PageKey, SearchCache},
@@ -105,6 +103,7 @@ pub async fn search_records(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
     cache: web::Data<SearchCache>,
+    data_version: web::Data<DataVersion>,
     params: ListQuery<SearchParams>,
 ) -> Result<HttpResponse, ApiError> {
     for (name, value) in [
@@ -200,15 +199,11 @@ pub async fn search_records(
             next_cursor: body.next_cursor,
         })
     };
-    // Kept under the data version read before anything else was: see `search_cache`.
-    let version = req.extensions().get::<ReadVersion>().copied();
-    let page = match version {
-        Some(ReadVersion(version)) => {
-            let key = PageKey::new(version, &query, &kinds, offset as u64, limit as u64, lang);
-            cache.page(key, render).await?
-        }
-        None => Arc::new(render.await?),
-    };
+    // Kept under the data version read before the search reads anything: the page is at
+    // least as new as the version it is kept under.
+    let version = data_version.current(db.get_ref()).await?;
+    let key = PageKey::new(version, &query, &kinds, offset as u64, limit as u64, lang);
+    let page = cache.page(key, render).await?;
     let mut response = super::json_response(lang, page.body.clone());
     if let Some(cursor) = &page.next_cursor
         && let Ok(value) = actix_web::http::header::HeaderValue::from_str(&format!(

@@ -30,11 +30,6 @@ pub async fn bump<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// The data version read for a request before its handler read anything, kept in the
-/// request's extensions: what the handler renders is at least as new as it.
-#[derive(Clone, Copy, Debug)]
-pub struct ReadVersion(pub i64);
-
 /// The data version as this instance last read it.
 #[derive(Debug)]
 pub struct DataVersion {
