@@ -36,8 +36,9 @@ fn is_arabic(word: &str) -> bool {
     word.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
 }
 
-/// Appends `text` to `out` with its letter variants folded and lower-cased. ASCII text,
-/// and Arabic letters (which have no case), skip the Unicode case tables.
+/// Appends `text` to `out` with its letter variants folded and lower-cased. ASCII text
+/// skips the Unicode tables, and runs of letters that folding leaves as they are (most of
+/// an Arabic text) are copied whole rather than a character at a time.
 fn fold_into(out: &mut String, text: &str) {
     if text.is_ascii() {
         let start = out.len();
@@ -45,15 +46,29 @@ fn fold_into(out: &mut String, text: &str) {
         out[start..].make_ascii_lowercase();
         return;
     }
-    for c in text.chars().filter_map(fold) {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+    let mut kept = 0;
+    for (at, c) in text.char_indices() {
+        let unchanged = if c.is_ascii() {
+            !c.is_ascii_uppercase()
         } else if ('\u{0600}'..='\u{06FF}').contains(&c) {
-            out.push(c);
+            fold(c) == Some(c)
         } else {
-            out.extend(c.to_lowercase());
+            let mut lower = c.to_lowercase();
+            lower.next() == Some(c) && lower.next().is_none()
+        };
+        if unchanged {
+            continue;
+        }
+        out.push_str(&text[kept..at]);
+        kept = at + c.len_utf8();
+        match fold(c) {
+            None => {}
+            Some(c) if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            Some(c) if ('\u{0600}'..='\u{06FF}').contains(&c) => out.push(c),
+            Some(c) => out.extend(c.to_lowercase()),
         }
     }
+    out.push_str(&text[kept..]);
 }
 
 /// `text` with its letter variants folded and lower-cased, before splitting and stemming.
@@ -218,68 +233,131 @@ impl Query {
 /// A short extract of the first of `texts` that matches the query (or of the first, if
 /// none does), around its first match, with the matched words wrapped in `<mark>`; the
 /// rest is HTML-escaped.
+///
+/// Only what the extract shows is stemmed: a text in which no query word's core occurs
+/// once folded is passed over whole, and a matching text is read up to the end of its
+/// extract.
 pub fn snippet<'a>(
     texts: impl IntoIterator<Item = &'a str>,
     query: &Query,
     words_around: usize,
 ) -> String {
-    let wanted: Vec<&str> = query.words().collect();
-    // A stem, but for its last letter (which stemming may have changed), is part of the
-    // folded word it came from: words without any are passed over without stemming them.
-    let cores: Vec<&str> = wanted
-        .iter()
-        .map(|stem| match stem.char_indices().nth(3) {
-            Some(_) => stem
-                .char_indices()
-                .last()
-                .map_or(*stem, |(last, _)| &stem[..last]),
-            None => stem,
-        })
-        .collect();
-    // Each text is folded once, into one string, with each word's span in it.
-    let marked = |text: &'a str| -> (Vec<&'a str>, Vec<bool>) {
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let mut all = String::with_capacity(text.len());
-        let hits = words
-            .iter()
-            .map(|word| {
-                let start = all.len();
-                fold_into(&mut all, word);
-                let folded = &all[start..];
-                cores.iter().any(|core| folded.contains(core))
-                    && tokens(word).iter().any(|t| wanted.contains(&t.as_str()))
-            })
-            .collect();
-        (words, hits)
-    };
-    let texts: Vec<(Vec<&'a str>, Vec<bool>)> = texts.into_iter().map(marked).collect();
-    let Some((words, hits)) = texts
-        .iter()
-        .find(|(_, hits)| hits.contains(&true))
-        .or(texts.first())
-    else {
+    let matcher = Matcher::new(query);
+    let mut first = None;
+    for text in texts {
+        first.get_or_insert(text);
+        if let Some(extract) = matcher.extract(text, words_around) {
+            return extract;
+        }
+    }
+    // Nothing matches: the start of the first text.
+    let Some(text) = first else {
         return String::new();
     };
-    let first = hits.iter().position(|hit| *hit).unwrap_or(0);
-    let start = first.saturating_sub(words_around / 3);
-    let end = (start + words_around).min(words.len());
-    let mut out = String::with_capacity(words[start..end].iter().map(|w| w.len() + 1).sum());
-    if start > 0 {
+    let mut words = text.split_whitespace();
+    let shown: Vec<(&str, bool)> = words
+        .by_ref()
+        .take(words_around)
+        .map(|word| (word, false))
+        .collect();
+    render(&shown, false, words.next().is_some())
+}
+
+/// Tells which words of a text match a query's words.
+struct Matcher<'q> {
+    /// The query's stems.
+    wanted: Vec<&'q str>,
+    /// Each stem but for its last letter (which stemming may have changed): part of the
+    /// folded word it came from, so that words without any are passed over unstemmed.
+    cores: Vec<&'q str>,
+}
+
+impl<'q> Matcher<'q> {
+    fn new(query: &'q Query) -> Self {
+        let wanted: Vec<&str> = query.words().collect();
+        let cores = wanted
+            .iter()
+            .map(|stem| match stem.char_indices().nth(3) {
+                Some(_) => stem
+                    .char_indices()
+                    .last()
+                    .map_or(*stem, |(last, _)| &stem[..last]),
+                None => stem,
+            })
+            .collect();
+        Self { wanted, cores }
+    }
+
+    /// Whether `folded` holds a core: a word folded alone, or a whole text (folding goes
+    /// letter by letter, so a word's folded form is part of its text's).
+    fn may_match(&self, folded: &str) -> bool {
+        self.cores.iter().any(|core| folded.contains(core))
+    }
+
+    fn matches(&self, word: &str, scratch: &mut String) -> bool {
+        scratch.clear();
+        fold_into(scratch, word);
+        self.may_match(scratch)
+            && tokens(word)
+                .iter()
+                .any(|token| self.wanted.contains(&token.as_str()))
+    }
+
+    /// The extract of `text` around its first match, or `None` if nothing in it matches.
+    fn extract(&self, text: &str, words_around: usize) -> Option<String> {
+        if !self.may_match(&folded(text)) {
+            return None;
+        }
+        let mut scratch = String::new();
+        let mut words = text.split_whitespace();
+        // The words before the first match, of which the extract shows the last third.
+        let before = words_around / 3;
+        let mut preceding = std::collections::VecDeque::with_capacity(before + 1);
+        let mut skipped = false;
+        let first = loop {
+            let word = words.next()?;
+            if self.matches(word, &mut scratch) {
+                break word;
+            }
+            preceding.push_back(word);
+            if preceding.len() > before {
+                preceding.pop_front();
+                skipped = true;
+            }
+        };
+        let mut shown: Vec<(&str, bool)> = preceding.into_iter().map(|w| (w, false)).collect();
+        shown.push((first, true));
+        for word in words {
+            if shown.len() >= words_around {
+                return Some(render(&shown, skipped, true));
+            }
+            let hit = self.matches(word, &mut scratch);
+            shown.push((word, hit));
+        }
+        Some(render(&shown, skipped, false))
+    }
+}
+
+/// Joins `words` with spaces, each HTML-escaped, the matched ones wrapped in `<mark>`,
+/// with an ellipsis where text was left out before or after them.
+fn render(words: &[(&str, bool)], cut_before: bool, cut_after: bool) -> String {
+    let mut out = String::with_capacity(words.iter().map(|(w, _)| w.len() + 14).sum());
+    if cut_before {
         out.push('…');
     }
-    for (word, hit) in words[start..end].iter().zip(&hits[start..end]) {
+    for &(word, hit) in words {
         if !out.is_empty() {
             out.push(' ');
         }
-        if *hit {
+        if hit {
             out.push_str("<mark>");
         }
         escape_into(&mut out, word);
-        if *hit {
+        if hit {
             out.push_str("</mark>");
         }
     }
-    if end < words.len() {
+    if cut_after {
         out.push_str(" …");
     }
     out
@@ -287,17 +365,17 @@ pub fn snippet<'a>(
 
 /// Appends `text` to `out` with `&`, `<` and `>` escaped.
 fn escape_into(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>']) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
+    let mut done = 0;
+    for at in memchr::memchr3_iter(b'&', b'<', b'>', text.as_bytes()) {
+        out.push_str(&text[done..at]);
+        out.push_str(match text.as_bytes()[at] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             _ => "&gt;",
         });
-        rest = &rest[at + 1..];
+        done = at + 1;
     }
-    out.push_str(rest);
+    out.push_str(&text[done..]);
 }
 
 #[cfg(test)]
@@ -370,6 +448,8 @@ mod tests {
             "ÉXPORT Ünïcode İstanbul ΣΊΓΜΑ",
             "الصِّينُ أوبن إيه آي ومستوى",
             "DeepSeek الصين R1 ﻻ",
+            "ДЕЕПСИК Straße ǅemal ﬁ ΌΣΟΣ الصِّينُ",
+            "ـ",
             "",
         ] {
             assert_eq!(folded(text), by_the_tables(text), "{text}");
@@ -386,6 +466,84 @@ mod tests {
         );
         assert_eq!(snippet(["chips"], &query, 6), "<mark>chips</mark>");
         assert_eq!(snippet(Vec::<&str>::new(), &query, 6), "");
+    }
+
+    /// What a snippet is, the long way: every word of every text marked, then the first
+    /// text with a match cut around its first match.
+    fn snippet_of_every_word(texts: &[&str], query: &Query, words_around: usize) -> String {
+        let wanted: Vec<&str> = query.words().collect();
+        let marked: Vec<(Vec<&str>, Vec<bool>)> = texts
+            .iter()
+            .map(|text| {
+                let words: Vec<&str> = text.split_whitespace().collect();
+                let hits = words
+                    .iter()
+                    .map(|word| tokens(word).iter().any(|t| wanted.contains(&t.as_str())))
+                    .collect();
+                (words, hits)
+            })
+            .collect();
+        let Some((words, hits)) = marked
+            .iter()
+            .find(|(_, hits)| hits.contains(&true))
+            .or(marked.first())
+        else {
+            return String::new();
+        };
+        let first = hits.iter().position(|hit| *hit).unwrap_or(0);
+        let start = first.saturating_sub(words_around / 3);
+        let end = (start + words_around).min(words.len());
+        let shown: Vec<(&str, bool)> = words[start..end]
+            .iter()
+            .copied()
+            .zip(hits[start..end].iter().copied())
+            .collect();
+        render(&shown, start > 0, end < words.len())
+    }
+
+    #[test]
+    fn snippets_read_no_further_than_they_show() {
+        let english = "Washington tightened export controls on advanced chips in 2022, \
+            and again in 2023, while Chinese labs answered with open models that exporters \
+            of AI services in the Global South adopted; the controls did not stop them. \
+            Analysts say export rules shape <who> & what gets built.";
+        let arabic = "شددت واشنطن القيود على تصدير الرقائق المتقدمة، بينما ردت المختبرات \
+            الصينية بنماذج مفتوحة، وتبنت دول الجنوب العالمي القوة الناعمة للصين. \
+            والقوة الناعمة عند المحللين ليست بالقوة الصلبة.";
+        let texts = [
+            vec![],
+            vec![""],
+            vec![english],
+            vec![arabic],
+            vec!["no match at all here", english, arabic],
+            vec![arabic, english],
+            vec!["   spaced   out   export  "],
+        ];
+        let mut with_marks = 0;
+        for q in [
+            "export",
+            "controls chips",
+            "\"open models\"",
+            "القوة الناعمة",
+            "الصين",
+            "who",
+            "nothing-matches-this",
+        ] {
+            let query = Query::parse(q).unwrap();
+            for texts in &texts {
+                for words_around in [1, 2, 3, 5, 6, 30, 100] {
+                    let expected = snippet_of_every_word(texts, &query, words_around);
+                    with_marks += usize::from(expected.contains("<mark>"));
+                    assert_eq!(
+                        snippet(texts.iter().copied(), &query, words_around),
+                        expected,
+                        "{q} / {words_around} / {texts:?}"
+                    );
+                }
+            }
+        }
+        // Matches in both languages, at the start, middle and end of texts.
+        assert!(with_marks > 100, "{with_marks}");
     }
 
     #[test]
