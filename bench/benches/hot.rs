@@ -1,5 +1,5 @@
-//! Micro-benchmarks of the hot pure code: cursors, Arabic and English normalization, and
-//! localized JSON rendering. `cargo bench -p mizan-bench`.
+//! Micro-benchmarks of the hot pure code: cursors, Arabic and English normalization, search
+//! snippets, and localized JSON rendering. `cargo bench -p mizan-bench`.
 
 use std::hint::black_box;
 
@@ -40,6 +40,32 @@ fn normalization(c: &mut Criterion) {
     });
 }
 
+fn snippets(c: &mut Criterion) {
+    // A search hit's texts as a claim has them: its text and its verdict's summary, in
+    // each language; the query matches the Arabic text's last sentence and neither English one.
+    let english = [
+        "Chinese open-weight models are spreading across the Global South, carried by low \
+         prices and permissive licenses, while American labs keep their frontier models closed.",
+        "Mostly accurate: downloads and derivative models support the claim, adoption surveys \
+         are thinner.",
+    ];
+    let arabic = [
+        "تنتشر النماذج الصينية مفتوحة الأوزان في دول الجنوب العالمي بفضل أسعارها المنخفضة \
+         وتراخيصها المتساهلة، بينما تُبقي المختبرات الأمريكية نماذجها الرائدة مغلقة. \
+         ويرى محللون أن ذلك يمنح الصين قوة ناعمة جديدة.",
+        "صحيح في معظمه: أرقام التنزيل والنماذج المشتقة تدعم الادعاء.",
+    ];
+    let query = search_text::Query::parse("القوة الناعمة").expect("a valid query");
+    assert!(search_text::snippet(arabic, &query, 30).contains("<mark>"));
+    assert!(!search_text::snippet(english, &query, 30).contains("<mark>"));
+    c.bench_function("snippet/arabic_match", |b| {
+        b.iter(|| search_text::snippet(black_box(arabic), &query, 30))
+    });
+    c.bench_function("snippet/english_no_match", |b| {
+        b.iter(|| search_text::snippet(black_box(english), &query, 30))
+    });
+}
+
 fn rendering(c: &mut Criterion) {
     let rows: Vec<(Uuid, Localized, Localized)> = (0..50u128)
         .map(|i| {
@@ -64,5 +90,5 @@ fn rendering(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, cursors, normalization, rendering);
+criterion_group!(benches, cursors, normalization, snippets, rendering);
 criterion_main!(benches);
