@@ -80,7 +80,12 @@ fn folded(text: &str) -> String {
 
 /// The search tokens of `text`, in order.
 pub fn tokens(text: &str) -> Vec<String> {
-    folded(text)
+    folded_tokens(&folded(text))
+}
+
+/// The search tokens of text already folded.
+fn folded_tokens(folded: &str) -> Vec<String> {
+    folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
         .filter_map(stem)
@@ -298,7 +303,7 @@ impl<'q> Matcher<'q> {
         scratch.clear();
         fold_into(scratch, word);
         self.may_match(scratch)
-            && tokens(word)
+            && folded_tokens(scratch)
                 .iter()
                 .any(|token| self.wanted.contains(&token.as_str()))
     }
