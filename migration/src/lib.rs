@@ -10,6 +10,7 @@ mod m20251129_000005_add_search;
 mod m20251129_000006_search_configurations;
 mod m20251129_000007_create_data_version;
 mod m20261129_000001_keep_searched_rows_inline;
+mod m20261130_000001_one_search_configuration;
 
 /// Every migration, in the order it runs.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251129_000006_search_configurations::Migration),
             Box::new(m20251129_000007_create_data_version::Migration),
             Box::new(m20261129_000001_keep_searched_rows_inline::Migration),
+            Box::new(m20261130_000001_one_search_configuration::Migration),
         ]
     }
 }

@@ -18,7 +18,16 @@ use crate::m20251129_000005_add_search::TABLES;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-async fn rebuild_vectors(manager: &SchemaManager<'_>, vector: &str) -> Result<(), DbErr> {
+/// Each searchable field read by both configurations, the title weighing `A`, the body `B`.
+pub(crate) const ENGLISH_AND_ARABIC: &str = "setweight(to_tsvector('english', search_title) || to_tsvector('arabic', search_title), 'A') || \
+     setweight(to_tsvector('english', search_body) || to_tsvector('arabic', search_body), 'B')";
+
+/// Replaces every searchable table's generated `search_vector`, and its index, by one
+/// generated as `vector`.
+pub(crate) async fn rebuild_vectors(
+    manager: &SchemaManager<'_>,
+    vector: &str,
+) -> Result<(), DbErr> {
     let db = manager.get_connection();
     for table in TABLES {
         db.execute_unprepared(&format!(
@@ -35,12 +44,7 @@ async fn rebuild_vectors(manager: &SchemaManager<'_>, vector: &str) -> Result<()
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         if manager.get_database_backend() == DatabaseBackend::Postgres {
-            return rebuild_vectors(
-                manager,
-                "setweight(to_tsvector('english', search_title) || to_tsvector('arabic', search_title), 'A') || \
-                 setweight(to_tsvector('english', search_body) || to_tsvector('arabic', search_body), 'B')",
-            )
-            .await;
+            return rebuild_vectors(manager, ENGLISH_AND_ARABIC).await;
         }
         let db = manager.get_connection();
         db.execute_unprepared(

@@ -1,8 +1,9 @@
 //! Text normalization for search, used both when records are written and when queries
 //! are parsed, so that PostgreSQL and SQLite index and look up the very same tokens.
-//! PostgreSQL passes them through its `english` and `arabic` configurations once more
-//! (stop words, and a second stemming that changes a few already-stemmed tokens) on both
-//! the document and the query side, so both sides still agree.
+//! PostgreSQL passes them through its `english_arabic` configuration once more (the
+//! English stemmer and stop words for Latin words, the Arabic ones for Arabic words: stop
+//! words dropped, and a second stemming that changes a few already-stemmed tokens) on
+//! both the document and the query side, so both sides still agree.
 //!
 //! Arabic: diacritics (tashkeel) and tatweel are dropped; alef forms (أ إ آ ٱ) become ا,
 //! alef maqsura ى becomes ي, taa marbuta ة becomes ه; the conjunctions و and ف are split

@@ -47,20 +47,13 @@ impl Kind {
     }
 }
 
-/// The PostgreSQL expression of `query`: each configuration parses the same normalized
-/// tokens, and a row matches if either's reading does. Where both read it the same (an
-/// English query: the Arabic configuration leaves Latin words as they are), the query is
-/// that one reading, not the two joined by `|`: the index then checks each term once, and
-/// `ts_rank` weighs an `&` of terms by how close together they occur, as it does for any
-/// query whose top operator is `&`. It is a subquery so that it is parsed once per
-/// statement: as a plain expression, a prepared statement's generic plan parsed (and
-/// stemmed) it again for every matching row it ranked or rechecked.
-fn pg_query(first: usize, second: usize) -> String {
-    format!(
-        "(SELECT CASE WHEN english = arabic THEN english ELSE english || arabic END \
-         FROM (SELECT to_tsquery('english', ${first}) AS english, \
-         to_tsquery('arabic', ${second}) AS arabic) AS parsed)"
-    )
+/// The PostgreSQL expression of the query bound to `$n`, read by the `english_arabic`
+/// configuration that reads the search vectors: Latin words through the English stemmer
+/// and stop words, Arabic ones through the Arabic. It is a subquery so that it is parsed
+/// once per statement: as a plain expression, a prepared statement's generic plan parsed
+/// (and stemmed) it again for every matching row it ranked or rechecked.
+fn pg_query(n: usize) -> String {
+    format!("(SELECT to_tsquery('english_arabic', ${n}))")
 }
 
 /// The condition "this row of `table` matches `query`", for the backend of `db`. Every
@@ -72,8 +65,8 @@ pub fn matches(backend: DatabaseBackend, table: &str, query: &Query) -> SimpleEx
     }
     match backend {
         DatabaseBackend::Postgres => Expr::cust_with_values(
-            format!("\"{table}\".\"search_vector\" @@ {}", pg_query(1, 2)),
-            [query.tsquery(), query.tsquery()],
+            format!("\"{table}\".\"search_vector\" @@ {}", pg_query(1)),
+            [query.tsquery()],
         ),
         _ => Expr::cust_with_values(
             format!(
@@ -138,7 +131,7 @@ fn statement(
                            ts_rank('{{0, 0, 0.1, 1}}', \"search_vector\", {query})::float8 AS \"score\" \
                          FROM \"{table}\" WHERE \"search_vector\" @@ {query} \
                          ORDER BY \"score\" DESC, \"updated_at\" DESC, \"id\" LIMIT $2)",
-                        query = pg_query(1, 1)
+                        query = pg_query(1)
                     )
                 })
                 .collect();

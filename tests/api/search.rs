@@ -587,3 +587,37 @@ async fn searched_rows_of_a_few_kilobytes_stay_whole_on_postgres() {
     let hits = keys(&app, &url(&english[7])).await;
     assert_eq!(hits, ["long-description"]);
 }
+
+/// PostgreSQL reads each searched word once, with the English or the Arabic stemmer by its
+/// script: a record's vector has no more positions than its search tokens. Read by the
+/// `english` and the `arabic` configurations in turn, every word took two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_reads_each_searched_word_once() {
+    let app = spawn_app_with_dataset(Backend::Postgres).await;
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE positions > tokens), \
+                    COUNT(*) FILTER (WHERE positions > 0) \
+             FROM (SELECT (SELECT COUNT(*) FROM unnest(search_vector) AS lexeme, \
+                                                unnest(lexeme.positions)) AS positions, \
+                          array_length(regexp_split_to_array( \
+                            btrim(search_title || ' ' || search_body), '\\s+'), 1) AS tokens \
+                   FROM claims) AS counted",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let count = |i| row.try_get_by_index::<i64>(i).unwrap();
+    let (claims, over, indexed) = (count(0), count(1), count(2));
+    assert!(
+        claims >= 20,
+        "only {claims} claims: the test proves nothing"
+    );
+    assert_eq!(indexed, claims, "a claim's vector is empty");
+    assert_eq!(
+        over, 0,
+        "{over} of {claims} claims have more positions than tokens"
+    );
+}
