@@ -4,7 +4,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::query::ListQuery;
@@ -140,9 +139,10 @@ pub async fn search_records(
     let limit = listing::parse_limit(params.page.limit.as_deref())? as usize;
     // A cursor is bound to the query and types it was made for.
     let names: Vec<&str> = kinds.iter().map(|k| k.table()).collect();
-    let digest = hex::encode(
-        &Sha256::digest(format!("{:?}|{}", query.terms, names.join(",")).as_bytes())[..8],
-    );
+    let digest = super::caching::short_digest(&[
+        format!("{:?}", query.terms).as_bytes(),
+        names.join(",").as_bytes(),
+    ]);
     let offset = match params.page.cursor.as_deref() {
         None => 0,
         Some(raw) => Cursor::decode(raw, "search", &digest)

@@ -7,7 +7,10 @@ use actix_web::{
     HttpRequest, HttpResponse,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
-    http::{StatusCode, header},
+    http::{
+        StatusCode,
+        header::{self, HeaderValue},
+    },
     middleware::Next,
     web,
 };
@@ -57,12 +60,13 @@ fn representation_digest(
     lang: Option<Lang>,
     data_version: i64,
 ) -> String {
-    let text = format!(
-        "{}|{resource}|{key}|{}|{data_version}",
-        env!("CARGO_PKG_VERSION"),
-        lang.map_or("both", |lang| lang.tag())
-    );
-    hex::encode(&Sha256::digest(text.as_bytes())[..8])
+    super::caching::short_digest(&[
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        resource.as_bytes(),
+        key.as_bytes(),
+        lang.map_or("both", |lang| lang.tag()).as_bytes(),
+        &data_version.to_le_bytes(),
+    ])
 }
 
 /// The `If-None-Match` tag that ends in `digest`, if the request sends one.
@@ -81,20 +85,27 @@ fn matching_tag<'a>(req: &'a HttpRequest, digest: &str) -> Option<&'a str> {
 
 /// A record's 200 with the ETag `tag`, or a 304 when `If-None-Match` already names it.
 fn representation(req: &HttpRequest, lang: Option<Lang>, tag: &str, body: Vec<u8>) -> HttpResponse {
-    let mut response = match if_none_match(req, tag) {
+    let not_modified = if_none_match(req, tag);
+    let mut response = match not_modified {
         true => HttpResponse::NotModified(),
         false => HttpResponse::Ok(),
     };
     response
         .insert_header((header::ETAG, tag))
-        .insert_header((header::VARY, "Accept-Language"))
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((header::VARY, HeaderValue::from_static("Accept-Language")))
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
         // Never compressed: the strong ETag names these exact bytes.
-        .insert_header((header::CONTENT_ENCODING, "identity"));
+        .insert_header((
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static("identity"),
+        ));
     if let Some(lang) = lang {
-        response.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
+        response.insert_header((
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(lang.tag()),
+        ));
     }
-    match if_none_match(req, tag) {
+    match not_modified {
         true => response.finish(),
         false => response
             .content_type(header::ContentType::json())
