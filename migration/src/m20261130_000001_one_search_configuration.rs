@@ -8,7 +8,8 @@
 //! it matched before but for two cases: stop words no longer match as written (a query of
 //! stop words alone matches nothing, as it did under `english` alone), and the rare token
 //! that a second stemming changes matches only in its stemmed form. Computing the vectors
-//! costs half what it did, on every write and on a bulk load. SQLite is unchanged.
+//! costs half what it did, on every write and on a bulk load. The migration rewrites each
+//! searchable table once, computing its vectors again. SQLite is unchanged.
 
 use sea_orm_migration::{prelude::*, sea_orm::DatabaseBackend};
 
