@@ -185,9 +185,24 @@ pub async fn search_records(
             .map(|hit| SearchHit {
                 kind: hit.kind.table(),
                 key: hit.key,
+                // Only the language the page shows: with `lang`, the other is never written.
                 snippet: Localized::new(
-                    search_text::snippet(hit.texts.iter().map(|t| t.en.as_str()), &query, 30),
-                    search_text::snippet(hit.texts.iter().map(|t| t.ar.as_str()), &query, 30),
+                    match lang {
+                        Some(Lang::Ar) => String::new(),
+                        _ => search_text::snippet(
+                            hit.texts.iter().map(|t| t.en.as_str()),
+                            &query,
+                            30,
+                        ),
+                    },
+                    match lang {
+                        Some(Lang::En) => String::new(),
+                        _ => search_text::snippet(
+                            hit.texts.iter().map(|t| t.ar.as_str()),
+                            &query,
+                            30,
+                        ),
+                    },
                 ),
                 title: hit.title,
                 score: (hit.score * 1e6).round() / 1e6,

@@ -138,6 +138,22 @@ async fn hits_carry_a_title_a_marked_snippet_and_a_score(backend: Backend) {
             "{hit}"
         );
     }
+    // A page in one language shows the snippets that language's half of a page in both does.
+    for lang in ["en", "ar"] {
+        let one = app
+            .get_json(&format!("{}&lang={lang}", url("soft power")))
+            .await;
+        let (one, both) = (
+            one["data"].as_array().unwrap(),
+            english["data"].as_array().unwrap(),
+        );
+        assert!(!one.is_empty());
+        assert_eq!(one.len(), both.len());
+        for (single, both) in one.iter().zip(both) {
+            assert_eq!(single["key"], both["key"]);
+            assert_eq!(single["snippet"], both["snippet"][lang], "{single}");
+        }
+    }
     // Scores rank the hits.
     let scores: Vec<f64> = english["data"]
         .as_array()
