@@ -182,30 +182,22 @@ pub async fn search_records(
         let data = hits
             .into_iter()
             .take(limit)
-            .map(|hit| SearchHit {
-                kind: hit.kind.table(),
-                key: hit.key,
+            .map(|hit| {
                 // Only the language the page shows: with `lang`, the other is never written.
-                snippet: Localized::new(
-                    match lang {
-                        Some(Lang::Ar) => String::new(),
-                        _ => search_text::snippet(
-                            hit.texts.iter().map(|t| t.en.as_str()),
-                            &query,
-                            30,
-                        ),
-                    },
-                    match lang {
-                        Some(Lang::En) => String::new(),
-                        _ => search_text::snippet(
-                            hit.texts.iter().map(|t| t.ar.as_str()),
-                            &query,
-                            30,
-                        ),
-                    },
-                ),
-                title: hit.title,
-                score: (hit.score * 1e6).round() / 1e6,
+                let cut = |language: Lang, text: fn(&Localized) -> &str| match lang {
+                    Some(shown) if shown != language => String::new(),
+                    _ => search_text::snippet(hit.texts.iter().map(text), &query, 30),
+                };
+                SearchHit {
+                    kind: hit.kind.table(),
+                    key: hit.key,
+                    snippet: Localized::new(
+                        cut(Lang::En, |t| t.en.as_str()),
+                        cut(Lang::Ar, |t| t.ar.as_str()),
+                    ),
+                    title: hit.title,
+                    score: (hit.score * 1e6).round() / 1e6,
+                }
             })
             .collect();
         let body = SearchResults { data, next_cursor };
