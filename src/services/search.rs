@@ -47,14 +47,12 @@ impl Kind {
     }
 }
 
-/// The PostgreSQL expression of the query bound to `$n`, read by the `english_arabic`
+/// The PostgreSQL expression of the query bound to `$1`, read by the `english_arabic`
 /// configuration that reads the search vectors: Latin words through the English stemmer
 /// and stop words, Arabic ones through the Arabic. It is a subquery so that it is parsed
 /// once per statement: as a plain expression, a prepared statement's generic plan parsed
 /// (and stemmed) it again for every matching row it ranked or rechecked.
-fn pg_query(n: usize) -> String {
-    format!("(SELECT to_tsquery('english_arabic', ${n}))")
-}
+const PG_QUERY: &str = "(SELECT to_tsquery('english_arabic', $1))";
 
 /// The condition "this row of `table` matches `query`", for the backend of `db`. Every
 /// listed table is indexed: companies, models, sources, claims, countries, metrics and
@@ -65,7 +63,7 @@ pub fn matches(backend: DatabaseBackend, table: &str, query: &Query) -> SimpleEx
     }
     match backend {
         DatabaseBackend::Postgres => Expr::cust_with_values(
-            format!("\"{table}\".\"search_vector\" @@ {}", pg_query(1)),
+            format!("\"{table}\".\"search_vector\" @@ {PG_QUERY}"),
             [query.tsquery()],
         ),
         _ => Expr::cust_with_values(
@@ -131,7 +129,7 @@ fn statement(
                            ts_rank('{{0, 0, 0.1, 1}}', \"search_vector\", {query})::float8 AS \"score\" \
                          FROM \"{table}\" WHERE \"search_vector\" @@ {query} \
                          ORDER BY \"score\" DESC, \"updated_at\" DESC, \"id\" LIMIT $2)",
-                        query = pg_query(1)
+                        query = PG_QUERY
                     )
                 })
                 .collect();
