@@ -32,7 +32,7 @@ use crate::{
     error::{self, ProblemDetails},
     routes::{self, fallback::RouteTable, prometheus::HttpMetrics},
     services::search_cache::SearchCache,
-    telemetry::{self, MizanRootSpan},
+    telemetry::MizanRootSpan,
 };
 
 /// A bound, not yet running, server.
@@ -202,20 +202,12 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
                 }),
             )
             .default_service(web::to(routes::fallback::not_found))
-            .wrap(middleware::from_fn(
-                routes::writes::forget_data_version_after_writes,
-            ))
             .wrap(middleware::from_fn(routes::caching::conditional_reads))
             .wrap(ErrorHandlers::new().default_handler(routes::fallback::problem_for_error))
             .wrap(routes::security::cors(std::rc::Rc::new(
                 write_origins.clone(),
             )))
-            .wrap(middleware::from_fn(routes::limits::enforce))
-            .wrap(middleware::from_fn(routes::limits::bounded))
-            .wrap(middleware::from_fn(routes::security::plain_paths))
-            .wrap(middleware::from_fn(routes::security::headers))
-            .wrap(middleware::from_fn(routes::prometheus::record))
-            .wrap(middleware::from_fn(telemetry::echo_request_id))
+            .wrap(middleware::from_fn(routes::edge::edge))
             .wrap(middleware::Compress::default())
             .wrap(middleware::from_fn(routes::security::head_as_get))
             .wrap(TracingLogger::<MizanRootSpan>::new())

@@ -7,7 +7,6 @@ use actix_web::{
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
     http::header::{HeaderName, HeaderValue},
-    middleware::Next,
     web,
 };
 use tracing::Span;
@@ -88,6 +87,12 @@ impl RequestId {
             });
         Self(sent.map_or_else(|| Uuid::now_v7().to_string(), str::to_owned))
     }
+
+    /// The id of `req`, as the `X-Request-Id` header value that echoes it.
+    pub fn echo(req: &ServiceRequest) -> Option<HeaderValue> {
+        let extensions = req.extensions();
+        HeaderValue::from_str(&extensions.get::<Self>()?.0).ok()
+    }
 }
 
 /// The root span of every request, carrying its `request_id`.
@@ -126,17 +131,4 @@ impl RootSpanBuilder for MizanRootSpan {
         span.in_scope(|| tracing::info!(http.status_code = status, "answered {status}"));
         DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
-}
-
-/// Middleware that echoes the request id in the `X-Request-Id` response header.
-pub async fn echo_request_id(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let id = req.extensions().get::<RequestId>().cloned();
-    let mut response = next.call(req).await?;
-    if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id.0).ok()) {
-        response.headers_mut().insert(REQUEST_ID, value);
-    }
-    Ok(response)
 }

@@ -26,7 +26,9 @@ fn taggable(req: &ServiceRequest) -> bool {
         && !req.path().starts_with("/v1/keys")
 }
 
-/// Middleware tagging public reads and answering 304 for a current tag.
+/// Middleware keeping answers in step with the data version: public reads are tagged with
+/// it and answered 304 while it has not moved, and a change made through this instance
+/// forgets it, so that the instance's next read sees the change.
 pub async fn conditional_reads(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -37,6 +39,11 @@ pub async fn conditional_reads(
     ) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
+    if !req.method().is_safe() {
+        let response = next.call(req).await?;
+        data_version.forget();
+        return Ok(response.map_into_left_body());
+    }
     if !taggable(&req) {
         return Ok(next.call(req).await?.map_into_left_body());
     }

@@ -9,11 +9,8 @@ use std::{
 };
 
 use actix_web::{
-    body::{EitherBody, MessageBody},
-    dev::{ServiceRequest, ServiceResponse},
-    http::header::{self, HeaderValue},
-    middleware::Next,
-    web,
+    dev::ServiceRequest,
+    http::header::{self, HeaderMap, HeaderValue},
 };
 use governor::{
     Quota, RateLimiter,
@@ -90,83 +87,74 @@ impl RateLimits {
     }
 }
 
-/// Middleware applying the rate limits to every request but health checks and metrics.
-pub async fn enforce(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let exempt = req.path().starts_with("/health/") || req.path() == "/metrics";
-    let Some(limits) = req
-        .app_data::<web::Data<RateLimits>>()
-        .cloned()
-        .filter(|limits| !exempt && (limits.keyed.is_some() || limits.anonymous.is_some()))
-    else {
-        return Ok(next.call(req).await?.map_into_left_body());
-    };
-    let (keyed, client) = limits.client(&req);
-    let bucket = if keyed {
-        &limits.keyed
-    } else {
-        &limits.anonymous
-    };
-    let Some((limiter, per_minute)) = bucket else {
-        return Ok(next.call(req).await?.map_into_left_body());
-    };
-    if limits.checks.fetch_add(1, Ordering::Relaxed) % 10_000 == 9_999 {
-        limiter.retain_recent();
+/// What a client may still ask this minute, written on its answer as `RateLimit-*` headers.
+pub struct Allowance {
+    per_minute: u32,
+    remaining: u32,
+}
+
+impl Allowance {
+    /// Writes the allowance into an answer's headers.
+    pub fn mark(&self, headers: &mut HeaderMap) {
+        headers.insert(
+            header::HeaderName::from_static("ratelimit-limit"),
+            HeaderValue::from(self.per_minute),
+        );
+        headers.insert(
+            header::HeaderName::from_static("ratelimit-remaining"),
+            HeaderValue::from(self.remaining),
+        );
+        headers.insert(
+            header::HeaderName::from_static("ratelimit-policy"),
+            HeaderValue::from_str(&format!("{};w=60", self.per_minute))
+                .unwrap_or(HeaderValue::from_static("")),
+        );
     }
-    match limiter.check_key(&client) {
-        Ok(state) => {
-            let remaining = state.remaining_burst_capacity();
-            let mut response = next.call(req).await?;
-            let headers = response.headers_mut();
-            headers.insert(
-                header::HeaderName::from_static("ratelimit-limit"),
-                HeaderValue::from(*per_minute),
-            );
-            headers.insert(
-                header::HeaderName::from_static("ratelimit-remaining"),
-                HeaderValue::from(remaining),
-            );
-            headers.insert(
-                header::HeaderName::from_static("ratelimit-policy"),
-                HeaderValue::from_str(&format!("{per_minute};w=60"))
-                    .unwrap_or(HeaderValue::from_static("")),
-            );
-            Ok(response.map_into_left_body())
+}
+
+impl RateLimits {
+    /// Counts `req` against its client's bucket: what the client may still ask, nothing
+    /// where no limit applies (health checks, metrics, a bucket turned off), or 429.
+    pub fn admit(&self, req: &ServiceRequest) -> Result<Option<Allowance>, ApiError> {
+        let exempt = req.path().starts_with("/health/") || req.path() == "/metrics";
+        if exempt || (self.keyed.is_none() && self.anonymous.is_none()) {
+            return Ok(None);
         }
-        Err(not_until) => {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            let error = ApiError::TooManyRequests {
-                retry_after_secs: seconds.max(1),
-                limit: *per_minute,
-            };
-            let response = actix_web::ResponseError::error_response(&error);
-            Ok(req.into_response(response).map_into_right_body())
+        let (keyed, client) = self.client(req);
+        let bucket = if keyed { &self.keyed } else { &self.anonymous };
+        let Some((limiter, per_minute)) = bucket else {
+            return Ok(None);
+        };
+        if self.checks.fetch_add(1, Ordering::Relaxed) % 10_000 == 9_999 {
+            limiter.retain_recent();
+        }
+        match limiter.check_key(&client) {
+            Ok(state) => Ok(Some(Allowance {
+                per_minute: *per_minute,
+                remaining: state.remaining_burst_capacity(),
+            })),
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                Err(ApiError::TooManyRequests {
+                    retry_after_secs: seconds.max(1),
+                    limit: *per_minute,
+                })
+            }
         }
     }
 }
 
-/// Middleware bounding every request by the configured [`RequestLimits`]: headers over
-/// the limit get 431, a query string over it 414, both before any handler runs; a
-/// request still running after the timeout is abandoned with 504 (dropping its work,
-/// so a write's transaction rolls back).
-pub async fn bounded(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let limits = req
-        .app_data::<web::Data<RequestLimits>>()
-        .map(|limits| *limits.get_ref())
-        .unwrap_or_default();
+/// 431 for headers over `limits`, 414 for a query string over them: both refused before
+/// any handler runs.
+pub fn oversized(req: &ServiceRequest, limits: &RequestLimits) -> Option<ApiError> {
     let header_bytes: usize = req
         .headers()
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len())
         .sum();
     let query_bytes = req.query_string().len();
-    let refused = if header_bytes > limits.max_header_bytes {
+    if header_bytes > limits.max_header_bytes {
         Some(ApiError::HeadersTooLarge(
             header_bytes,
             limits.max_header_bytes,
@@ -175,15 +163,19 @@ pub async fn bounded(
         Some(ApiError::QueryTooLong(query_bytes, limits.max_query_bytes))
     } else {
         None
-    };
-    if let Some(error) = refused {
-        let response = actix_web::ResponseError::error_response(&error);
-        return Ok(req.into_response(response).map_into_right_body());
     }
-    // The request cannot be kept to answer with (routing needs it to itself), so running
-    // out of time is returned as an error, which the server renders as the problem.
-    match tokio::time::timeout(limits.timeout, next.call(req)).await {
-        Ok(response) => Ok(response?.map_into_left_body()),
+}
+
+/// Runs `work` (answering a request) for at most `limits.timeout`, then abandons it with
+/// 504, dropping its work so that a write's transaction rolls back. The request itself
+/// is `work`'s (routing needs it to itself), so running out of time is an error, which
+/// the server renders as the problem.
+pub async fn in_time<T>(
+    limits: &RequestLimits,
+    work: impl Future<Output = Result<T, actix_web::Error>>,
+) -> Result<T, actix_web::Error> {
+    match tokio::time::timeout(limits.timeout, work).await {
+        Ok(outcome) => outcome,
         Err(_) => {
             tracing::warn!(
                 timeout_secs = limits.timeout.as_secs(),

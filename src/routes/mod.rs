@@ -7,6 +7,7 @@ pub mod caching;
 pub mod claims;
 pub mod companies;
 pub mod countries;
+pub mod edge;
 pub mod factchecks;
 pub mod fallback;
 pub mod health;

@@ -1,15 +1,6 @@
 //! `/metrics`: request counts and latency histograms in the Prometheus text format.
 
-use std::time::Instant;
-
-use actix_web::{
-    HttpResponse,
-    body::MessageBody,
-    dev::{ServiceRequest, ServiceResponse},
-    get,
-    middleware::Next,
-    web,
-};
+use actix_web::{HttpResponse, get, web};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
 };
@@ -60,35 +51,13 @@ impl HttpMetrics {
         &self.registry
     }
 
-    fn observe(&self, method: &str, route: &str, status: &str, seconds: f64) {
+    /// Counts one answer under its method, route pattern (never the raw path, so the
+    /// number of series stays bounded) and status, with the seconds it took.
+    pub fn observe(&self, method: &str, route: &str, status: &str, seconds: f64) {
         let labels = [method, route, status];
         self.requests.with_label_values(&labels).inc();
         self.duration.with_label_values(&labels).observe(seconds);
     }
-}
-
-/// Middleware that records every request under its route pattern (never the raw path, so
-/// the number of series stays bounded).
-pub async fn record(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = Instant::now();
-    let metrics = req.app_data::<web::Data<HttpMetrics>>().cloned();
-    let method = req.method().clone();
-    let route = metrics
-        .is_some()
-        .then(|| crate::telemetry::route_pattern(&req));
-    let response = next.call(req).await?;
-    if let (Some(metrics), Some(route)) = (metrics, route) {
-        metrics.observe(
-            method.as_str(),
-            &route,
-            response.status().as_str(),
-            started.elapsed().as_secs_f64(),
-        );
-    }
-    Ok(response)
 }
 
 /// Prometheus metrics.

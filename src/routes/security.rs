@@ -9,7 +9,7 @@ use actix_web::{
     dev::{RequestHead, ServiceRequest, ServiceResponse},
     http::{
         Method,
-        header::{self, HeaderValue},
+        header::{self, HeaderMap, HeaderValue},
     },
     middleware::Next,
 };
@@ -19,15 +19,18 @@ const DOCS_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'sel
 /// The Content-Security-Policy of everything else: JSON loads nothing.
 pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Middleware adding `X-Content-Type-Options`, `Referrer-Policy` and, unless the handler
-/// set its own, a `Content-Security-Policy`.
-pub async fn headers(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let docs = req.path() == "/docs" || req.path().starts_with("/docs/");
-    let mut response = next.call(req).await?;
-    let headers = response.headers_mut();
+/// The Content-Security-Policy for an answer at `path`: the docs page's or the API's.
+pub fn policy_for(path: &str) -> &'static str {
+    if path == "/docs" || path.starts_with("/docs/") {
+        DOCS_POLICY
+    } else {
+        API_POLICY
+    }
+}
+
+/// Adds `X-Content-Type-Options`, `Referrer-Policy` and, unless the handler set its own,
+/// `policy` as the `Content-Security-Policy`.
+pub fn protect(headers: &mut HeaderMap, policy: &'static str) {
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -37,13 +40,11 @@ pub async fn headers(
         HeaderValue::from_static("no-referrer"),
     );
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        let policy = if docs { DOCS_POLICY } else { API_POLICY };
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(policy),
         );
     }
-    Ok(response)
 }
 
 /// Reads (GET, HEAD) from any origin; writes only from `write_origins`.
@@ -93,19 +94,11 @@ pub fn cors(write_origins: Rc<Vec<String>>) -> Cors {
         .max_age(3600)
 }
 
-/// Middleware refusing paths that decode to control characters (a NUL byte, say): no
-/// record key holds one, and some databases refuse them outright.
-pub async fn plain_paths(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if has_control_character(req.path()) {
-        return Err(crate::error::ApiError::BadRequest(
-            "the path holds a control character".into(),
-        )
-        .into());
-    }
-    next.call(req).await
+/// 400 for a path that decodes to control characters (a NUL byte, say): no record key
+/// holds one, and some databases refuse them outright.
+pub fn control_characters(path: &str) -> Option<crate::error::ApiError> {
+    has_control_character(path)
+        .then(|| crate::error::ApiError::BadRequest("the path holds a control character".into()))
 }
 
 /// Whether percent-decoding `path` yields a control character.

@@ -5,13 +5,10 @@ use std::future::Future;
 
 use actix_web::{
     HttpRequest, HttpResponse,
-    body::MessageBody,
-    dev::{ServiceRequest, ServiceResponse},
     http::{
         StatusCode,
         header::{self, HeaderValue},
     },
-    middleware::Next,
     web,
 };
 use sha2::{Digest, Sha256};
@@ -374,22 +371,6 @@ pub async fn get<R: Editable>(
         None => etag(version, &body),
     };
     Ok(representation(req, lang, &tag, body))
-}
-
-/// Middleware forgetting this instance's data version after each change made through it,
-/// so its next conditional read sees the change.
-pub async fn forget_data_version_after_writes(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let data_version = (!req.method().is_safe())
-        .then(|| req.app_data::<web::Data<DataVersion>>().cloned())
-        .flatten();
-    let response = next.call(req).await?;
-    if let Some(data_version) = data_version {
-        data_version.forget();
-    }
-    Ok(response)
 }
 
 /// The error for a write that lost a race: 412 with the current ETag, or 404 when gone.

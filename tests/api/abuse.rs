@@ -217,6 +217,22 @@ async fn hostile_requests_get_a_clear_answer_and_change_nothing(backend: Backend
             &path[..path.len().min(80)]
         );
         assert!(status < 500, "{method} {path}: {status}");
+        // Refusals pass the same way out as answers: marked with the request id and the
+        // security headers. (The HTTP parser itself refuses some oversized requests with
+        // 431 or 414 before they are requests.)
+        if !matches!(status, 414 | 431) {
+            for header in [
+                "x-request-id",
+                "x-content-type-options",
+                "content-security-policy",
+            ] {
+                assert!(
+                    response.headers().contains_key(header),
+                    "{method} {}: {status} without {header}",
+                    &path[..path.len().min(80)]
+                );
+            }
+        }
         if status >= 400 {
             assert!(
                 content.starts_with("application/problem+json") || status == 431 || status == 414,

@@ -101,6 +101,8 @@ async fn prometheus_metrics_count_requests_by_route_and_status(backend: Backend)
     let app = spawn_app(backend).await;
     app.get("/v1/models").await;
     app.get("/v1/models/no-such-model").await;
+    // Refused before any handler runs, and counted all the same.
+    assert_eq!(app.get("/v1/models/a%00b").await.status(), 400);
 
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), 200);
@@ -121,6 +123,12 @@ async fn prometheus_metrics_count_requests_by_route_and_status(backend: Backend)
     assert!(
         text.contains(
             r#"mizan_http_requests_total{method="GET",route="/v1/models/{slug}",status="404"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"mizan_http_requests_total{method="GET",route="/v1/models/{slug}",status="400"} 1"#
         ),
         "{text}"
     );
