@@ -13,6 +13,8 @@ use actix_web::{
     ResponseError,
     body::{EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
+    error::InternalError,
+    http::{StatusCode, header::HeaderMap},
     middleware::Next,
     web,
 };
@@ -40,33 +42,51 @@ pub async fn edge(
         .then(|| (req.method().clone(), telemetry::route_pattern(&req)));
     let policy = security::policy_for(req.path());
     let request_id = RequestId::echo(&req);
-    let mut response = match admit(&req, &request_limits) {
+    let response = match admit(&req, &request_limits) {
         Ok(allowance) => {
-            let mut response = limits::in_time(&request_limits, next.call(req)).await?;
-            if let Some(allowance) = allowance {
-                allowance.mark(response.headers_mut());
-            }
-            response.map_into_left_body()
+            limits::in_time(&request_limits, next.call(req))
+                .await
+                .map(|mut response| {
+                    if let Some(allowance) = allowance {
+                        allowance.mark(response.headers_mut());
+                    }
+                    response.map_into_left_body()
+                })
         }
         Err(refusal) => {
             let response = refusal.error_response();
-            req.into_response(response).map_into_right_body()
+            Ok(req.into_response(response).map_into_right_body())
         }
     };
-    let headers = response.headers_mut();
-    security::protect(headers, policy);
-    if let Some(id) = request_id {
-        headers.insert(telemetry::REQUEST_ID, id);
+    let mark = |headers: &mut HeaderMap, status: StatusCode| {
+        security::protect(headers, policy);
+        if let Some(id) = &request_id {
+            headers.insert(telemetry::REQUEST_ID, id.clone());
+        }
+        if let (Some(metrics), Some((method, route))) = (&metrics, &counted) {
+            metrics.observe(
+                method.as_str(),
+                route,
+                status.as_str(),
+                started.elapsed().as_secs_f64(),
+            );
+        }
+    };
+    match response {
+        Ok(mut response) => {
+            let status = response.status();
+            mark(response.headers_mut(), status);
+            Ok(response)
+        }
+        // An error that reaches this far (running out of time, say) has no request left to
+        // answer with: its answer is made here, marked, and carried by the error.
+        Err(error) => {
+            let mut response = error.error_response();
+            let status = response.status();
+            mark(response.headers_mut(), status);
+            Err(InternalError::from_response(error, response).into())
+        }
     }
-    if let (Some(metrics), Some((method, route))) = (metrics, counted) {
-        metrics.observe(
-            method.as_str(),
-            &route,
-            response.status().as_str(),
-            started.elapsed().as_secs_f64(),
-        );
-    }
-    Ok(response)
 }
 
 /// Whether `req` may reach a handler, and what its client may still ask this minute.

@@ -115,6 +115,9 @@ async fn a_request_over_its_time_is_abandoned_with_a_504_and_changes_nothing(bac
         .await
         .expect("an answer, not a hung connection");
     assert_eq!(response.headers()["retry-after"], "2");
+    // Marked as every answer is, so that the request's log lines can be found.
+    assert!(response.headers().contains_key("x-request-id"));
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     assert_problem(response, 504).await;
     blocker.rollback().await.unwrap();
     // Served again, and the abandoned create left nothing behind.
