@@ -11,7 +11,8 @@ use entity::{
     claim_subject, claim_topic, company, evidence, model,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Select,
+    Value as SqlValue,
     sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
 };
 use uuid::Uuid;
@@ -21,6 +22,7 @@ use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
 };
 use super::related::{Needs, Related};
+use super::statements;
 use super::writes::{self, WriteError};
 use crate::domain::{
     kinds::{Relation, SubjectType, Verdict},
@@ -227,11 +229,11 @@ pub async fn find(
     id_or_key: &str,
 ) -> Result<Option<(claim::Model, Parts)>, DbErr> {
     let db = &OneConnection::take(db).await?;
-    let select = match Uuid::parse_str(id_or_key) {
-        Ok(id) => Entity::find_by_id(id),
-        Err(_) => Entity::find().filter(Column::Key.eq(id_or_key)),
+    let found = match Uuid::parse_str(id_or_key) {
+        Ok(id) => statements::rows(db, by_ids, vec![id.into()]).await?,
+        Err(_) => statements::rows(db, by_keys, vec![id_or_key.into()]).await?,
     };
-    let Some(claim) = select.one(db).await? else {
+    let Some(claim) = found.into_iter().next() else {
         return Ok(None);
     };
     let parts = parts(db, std::slice::from_ref(&claim)).await?;
@@ -251,24 +253,15 @@ async fn parts<C: ConnectionTrait>(db: &C, claims: &[claim::Model]) -> Result<Pa
         needs.sources.insert(claim.source_id);
         needs.companies.extend(claim.claimant_company_id);
     }
-    for topic in claim_topic::Entity::find()
-        .filter(claim_topic::Column::ClaimId.is_in(ids.iter().copied()))
-        .order_by_asc(claim_topic::Column::Topic)
-        .all(db)
-        .await?
-    {
+    let ids: Vec<SqlValue> = ids.into_iter().map(SqlValue::from).collect();
+    for topic in statements::rows(db, topics_of, ids.clone()).await? {
         parts
             .topics
             .entry(topic.claim_id)
             .or_default()
             .push(topic.topic);
     }
-    for subject in claim_subject::Entity::find()
-        .filter(claim_subject::Column::ClaimId.is_in(ids.iter().copied()))
-        .order_by_asc(claim_subject::Column::Id)
-        .all(db)
-        .await?
-    {
+    for subject in statements::rows(db, subjects_of, ids.clone()).await? {
         needs.models.extend(subject.model_id);
         needs.companies.extend(subject.company_id);
         needs.countries.extend(subject.country_code.clone());
@@ -278,18 +271,44 @@ async fn parts<C: ConnectionTrait>(db: &C, claims: &[claim::Model]) -> Result<Pa
             .or_default()
             .push(subject);
     }
-    for item in evidence::Entity::find()
-        .filter(evidence::Column::ClaimId.is_in(ids))
-        .order_by_asc(evidence::Column::Id)
-        .all(db)
-        .await?
-    {
+    for item in statements::rows(db, evidence_of, ids).await? {
         needs.statistics.extend(item.statistic_id);
         needs.sources.extend(item.source_id);
         parts.evidence.entry(item.claim_id).or_default().push(item);
     }
     parts.related = Related::load(db, needs).await?;
     Ok(parts)
+}
+
+/// The claims with these ids.
+fn by_ids(ids: Vec<SqlValue>) -> Select<Entity> {
+    Entity::find().filter(Column::Id.is_in(ids))
+}
+
+/// The claims with these dataset keys.
+fn by_keys(keys: Vec<SqlValue>) -> Select<Entity> {
+    Entity::find().filter(Column::Key.is_in(keys))
+}
+
+/// The topics of the claims with these ids, in order.
+fn topics_of(ids: Vec<SqlValue>) -> Select<claim_topic::Entity> {
+    claim_topic::Entity::find()
+        .filter(claim_topic::Column::ClaimId.is_in(ids))
+        .order_by_asc(claim_topic::Column::Topic)
+}
+
+/// The subjects of the claims with these ids, in the order given.
+fn subjects_of(ids: Vec<SqlValue>) -> Select<claim_subject::Entity> {
+    claim_subject::Entity::find()
+        .filter(claim_subject::Column::ClaimId.is_in(ids))
+        .order_by_asc(claim_subject::Column::Id)
+}
+
+/// The evidence of the claims with these ids, in the order given.
+fn evidence_of(ids: Vec<SqlValue>) -> Select<evidence::Entity> {
+    evidence::Entity::find()
+        .filter(evidence::Column::ClaimId.is_in(ids))
+        .order_by_asc(evidence::Column::Id)
 }
 
 /// Escapes LIKE's wildcards so user text matches literally.

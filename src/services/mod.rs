@@ -17,6 +17,7 @@ pub mod revisions;
 pub mod search;
 pub mod search_cache;
 pub mod sources;
+pub mod statements;
 pub mod statistics;
 pub mod writes;
 

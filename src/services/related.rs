@@ -11,10 +11,15 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use entity::{company, country, metric, model, source, statistic};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryResult,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryResult, Select, Value,
     sea_query::{DynIden, Expr, IntoIden, Query, SelectStatement, UnionType},
 };
 use uuid::Uuid;
+
+/// The statistics with these ids.
+fn statistics_with(ids: Vec<Value>) -> Select<statistic::Entity> {
+    statistic::Entity::find().filter(statistic::Column::Id.is_in(ids))
+}
 
 /// The fields of a company that a reference to it shows.
 #[derive(Clone, Debug)]
@@ -133,10 +138,8 @@ impl Related {
     pub async fn load<C: ConnectionTrait>(db: &C, mut needs: Needs) -> Result<Self, DbErr> {
         let mut related = Self::default();
         if !needs.statistics.is_empty() {
-            let rows = statistic::Entity::find()
-                .filter(statistic::Column::Id.is_in(needs.statistics.iter().copied()))
-                .all(db)
-                .await?;
+            let ids = needs.statistics.iter().map(|&id| id.into()).collect();
+            let rows = super::statements::rows(db, statistics_with, ids).await?;
             for stat in rows {
                 needs.statistic(&stat);
                 related.statistics.insert(stat.id, stat);
