@@ -21,6 +21,63 @@ fn statistics_with(ids: Vec<Value>) -> Select<statistic::Entity> {
     statistic::Entity::find().filter(statistic::Column::Id.is_in(ids))
 }
 
+/// The `UNION ALL` of one branch per kind of reference, reading the ids (codes, for
+/// countries) in each of `groups`: models, companies, countries, sources and metrics, in
+/// that order. A kind with none has no branch, unless no kind has any.
+fn references(groups: Vec<Vec<Value>>) -> SelectStatement {
+    let none = groups.iter().all(Vec::is_empty);
+    let [models, companies, countries, sources, metrics]: [Vec<Value>; 5] =
+        groups.try_into().unwrap_or_default();
+    let branches = [
+        (none || !models.is_empty()).then(|| {
+            Branch::new(Kind::Model, model::Entity)
+                .id(model::Column::Id)
+                .column(Field::Slug, model::Column::Slug)
+                .column(Field::Name, model::Column::Name)
+                .only(model::Column::Id.is_in(models))
+        }),
+        (!companies.is_empty()).then(|| {
+            Branch::new(Kind::Company, company::Entity)
+                .id(company::Column::Id)
+                .column(Field::Slug, company::Column::Slug)
+                .column(Field::NameEn, company::Column::NameEn)
+                .column(Field::NameAr, company::Column::NameAr)
+                .only(company::Column::Id.is_in(companies))
+        }),
+        (!countries.is_empty()).then(|| {
+            Branch::new(Kind::Country, country::Entity)
+                .column(Field::Slug, country::Column::Code)
+                .column(Field::NameEn, country::Column::NameEn)
+                .column(Field::NameAr, country::Column::NameAr)
+                .only(country::Column::Code.is_in(countries))
+        }),
+        (!sources.is_empty()).then(|| {
+            Branch::new(Kind::Source, source::Entity)
+                .id(source::Column::Id)
+                .column(Field::Slug, source::Column::Key)
+                .column(Field::Name, source::Column::Title)
+                .column(Field::Publisher, source::Column::Publisher)
+                .column(Field::Url, source::Column::Url)
+                .column(Field::Published, source::Column::PublishedOn)
+                .only(source::Column::Id.is_in(sources))
+        }),
+        (!metrics.is_empty()).then(|| {
+            Branch::new(Kind::Metric, metric::Entity)
+                .id(metric::Column::Id)
+                .column(Field::Slug, metric::Column::Key)
+                .column(Field::NameEn, metric::Column::NameEn)
+                .column(Field::NameAr, metric::Column::NameAr)
+                .only(metric::Column::Id.is_in(metrics))
+        }),
+    ];
+    let mut branches = branches.into_iter().flatten().map(Branch::build);
+    let mut select = branches.next().unwrap_or_default();
+    for branch in branches {
+        select.union(UnionType::All, branch);
+    }
+    select
+}
+
 /// The fields of a company that a reference to it shows.
 #[derive(Clone, Debug)]
 pub struct CompanyRow {
@@ -156,65 +213,21 @@ impl Related {
         db: &C,
         needs: Needs,
     ) -> Result<(), DbErr> {
-        let mut branches = Vec::new();
-        if !needs.models.is_empty() {
-            branches.push(
-                Branch::new(Kind::Model, model::Entity)
-                    .id(model::Column::Id)
-                    .column(Field::Slug, model::Column::Slug)
-                    .column(Field::Name, model::Column::Name)
-                    .only(model::Column::Id.is_in(needs.models)),
-            );
+        fn values<T: Into<Value>>(set: HashSet<T>) -> Vec<Value> {
+            set.into_iter().map(Into::into).collect()
         }
-        if !needs.companies.is_empty() {
-            branches.push(
-                Branch::new(Kind::Company, company::Entity)
-                    .id(company::Column::Id)
-                    .column(Field::Slug, company::Column::Slug)
-                    .column(Field::NameEn, company::Column::NameEn)
-                    .column(Field::NameAr, company::Column::NameAr)
-                    .only(company::Column::Id.is_in(needs.companies)),
-            );
-        }
-        if !needs.countries.is_empty() {
-            branches.push(
-                Branch::new(Kind::Country, country::Entity)
-                    .column(Field::Slug, country::Column::Code)
-                    .column(Field::NameEn, country::Column::NameEn)
-                    .column(Field::NameAr, country::Column::NameAr)
-                    .only(country::Column::Code.is_in(needs.countries)),
-            );
-        }
-        if !needs.sources.is_empty() {
-            branches.push(
-                Branch::new(Kind::Source, source::Entity)
-                    .id(source::Column::Id)
-                    .column(Field::Slug, source::Column::Key)
-                    .column(Field::Name, source::Column::Title)
-                    .column(Field::Publisher, source::Column::Publisher)
-                    .column(Field::Url, source::Column::Url)
-                    .column(Field::Published, source::Column::PublishedOn)
-                    .only(source::Column::Id.is_in(needs.sources)),
-            );
-        }
-        if !needs.metrics.is_empty() {
-            branches.push(
-                Branch::new(Kind::Metric, metric::Entity)
-                    .id(metric::Column::Id)
-                    .column(Field::Slug, metric::Column::Key)
-                    .column(Field::NameEn, metric::Column::NameEn)
-                    .column(Field::NameAr, metric::Column::NameAr)
-                    .only(metric::Column::Id.is_in(needs.metrics)),
-            );
-        }
-        let mut branches = branches.into_iter().map(Branch::build);
-        let Some(mut select) = branches.next() else {
+        let groups = vec![
+            values(needs.models),
+            values(needs.companies),
+            values(needs.countries),
+            values(needs.sources),
+            values(needs.metrics),
+        ];
+        if groups.iter().all(Vec::is_empty) {
             return Ok(());
-        };
-        for branch in branches {
-            select.union(UnionType::All, branch);
         }
-        for row in db.query_all(&select).await? {
+        let statement = super::statements::grouped(db.get_database_backend(), references, groups);
+        for row in db.query_all_raw(statement).await? {
             self.add(&row)?;
         }
         Ok(())
@@ -444,6 +457,41 @@ mod tests {
         places.sort_by_key(|(at, _)| *at);
         for (position, (_, field)) in places.into_iter().enumerate() {
             assert_eq!(field.position(), position, "{field:?} in {sql}");
+        }
+    }
+
+    /// The references' statement, its text kept, reads what the statement built anew reads,
+    /// however the ids fall among the kinds: layouts with as many ids in all are different
+    /// shapes.
+    #[test]
+    fn kept_references_statements_are_the_ones_built_anew() {
+        let ids =
+            |count: usize| -> Vec<Value> { (0..count).map(|_| Uuid::new_v4().into()).collect() };
+        let codes =
+            |count: usize| -> Vec<Value> { (0..count).map(|i| format!("C{i}").into()).collect() };
+        for backend in [DatabaseBackend::Postgres, DatabaseBackend::Sqlite] {
+            for layout in [
+                [1, 0, 0, 0, 0],
+                [0, 1, 0, 0, 0],
+                [0, 0, 1, 0, 0],
+                [2, 1, 1, 1, 1],
+            ] {
+                let groups = || {
+                    vec![
+                        ids(layout[0]),
+                        ids(layout[1]),
+                        codes(layout[2]),
+                        ids(layout[3]),
+                        ids(layout[4]),
+                    ]
+                };
+                for _ in 0..2 {
+                    let groups = groups();
+                    let built = backend.build(&references(groups.clone()));
+                    let kept = crate::services::statements::grouped(backend, references, groups);
+                    assert_eq!(kept, built, "{backend:?}, {layout:?}");
+                }
+            }
         }
     }
 }

@@ -1,20 +1,21 @@
 //! Reads whose SQL is built once per shape and kept. sea-orm lists every column of an
 //! entity, and sea-query writes the SQL text, on every call: a fifth of the instructions
-//! of a claim's read (docs/performance.md), though the text of a lookup by key changes only
-//! with the number of keys.
+//! of a claim's read (docs/performance.md), though the text of a lookup by keys changes
+//! only with the number of keys.
 
 use std::{cell::RefCell, collections::HashMap, mem::Discriminant, rc::Rc};
 
 use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryTrait, Select, Statement,
-    Value,
+    Value, sea_query::SelectStatement,
 };
 
 /// How many shapes each thread keeps; past that, statements are built on every call.
 const KEPT: usize = 256;
 
-/// A shape: the function that builds it, the backend and the number of values.
-type Shape = (usize, Discriminant<DbBackend>, usize);
+/// A shape: the function that builds it, the backend, and how many values each of its
+/// groups binds.
+type Shape = (usize, Discriminant<DbBackend>, Vec<usize>);
 
 thread_local! {
     static KEPT_SQL: RefCell<HashMap<Shape, Rc<str>>> = RefCell::new(HashMap::new());
@@ -44,12 +45,40 @@ fn statement<E: EntityTrait>(
     let key = (
         shape as usize,
         std::mem::discriminant(&backend),
-        values.len(),
+        vec![values.len()],
     );
+    kept_or_built(key, backend, values, |values| shape(values).build(backend))
+}
+
+/// The statement `shape(groups)` builds for `backend`, its text kept or built: as
+/// [`rows`], for a statement that binds several lists of values in turn (one per branch
+/// of a `UNION`, say), whose text depends on how many values each list holds.
+pub fn grouped(
+    backend: DbBackend,
+    shape: fn(Vec<Vec<Value>>) -> SelectStatement,
+    groups: Vec<Vec<Value>>,
+) -> Statement {
+    let key = (
+        shape as usize,
+        std::mem::discriminant(&backend),
+        groups.iter().map(Vec::len).collect(),
+    );
+    let values = groups.concat();
+    kept_or_built(key, backend, values, |_| backend.build(&shape(groups)))
+}
+
+/// The statement with the text kept under `key` and `values`, or the one `build` makes,
+/// whose text is kept when it binds exactly `values`, in their order.
+fn kept_or_built(
+    key: Shape,
+    backend: DbBackend,
+    values: Vec<Value>,
+    build: impl FnOnce(Vec<Value>) -> Statement,
+) -> Statement {
     if let Some(sql) = KEPT_SQL.with_borrow(|kept| kept.get(&key).cloned()) {
         return Statement::from_sql_and_values(backend, &*sql, values);
     }
-    let built = shape(values.clone()).build(backend);
+    let built = build(values.clone());
     if built.values.as_ref().is_some_and(|bound| bound.0 == values) {
         KEPT_SQL.with_borrow_mut(|kept| {
             if kept.len() < KEPT {
@@ -108,7 +137,7 @@ mod tests {
         let shape = (
             first_topic as fn(Vec<Value>) -> sea_orm::Select<claim_topic::Entity> as usize,
             std::mem::discriminant(&DbBackend::Postgres),
-            1,
+            vec![1],
         );
         assert!(KEPT_SQL.with_borrow(|kept| !kept.contains_key(&shape)));
     }
