@@ -324,6 +324,9 @@ def main():
         reset_peak_rss(service.process.pid)
         measure = lambda: wrk(f"http://127.0.0.1:{PORT}{path}", args.duration,
                               args.threads, args.connections, headers)
+        # Not measured: the pool's connections opened and their statements prepared.
+        wrk(f"http://127.0.0.1:{PORT}{path}", min(2, args.duration), args.threads,
+            args.connections, headers)
         bound = next(((limit, count, run_limit) for limit, (scenario_name, count, run_limit)
                       in limits.items() if scenario_name == name), None)
         if bound is None:
