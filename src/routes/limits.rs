@@ -85,34 +85,7 @@ impl RateLimits {
                 .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
         )
     }
-}
 
-/// What a client may still ask this minute, written on its answer as `RateLimit-*` headers.
-pub struct Allowance {
-    per_minute: u32,
-    remaining: u32,
-}
-
-impl Allowance {
-    /// Writes the allowance into an answer's headers.
-    pub fn mark(&self, headers: &mut HeaderMap) {
-        headers.insert(
-            header::HeaderName::from_static("ratelimit-limit"),
-            HeaderValue::from(self.per_minute),
-        );
-        headers.insert(
-            header::HeaderName::from_static("ratelimit-remaining"),
-            HeaderValue::from(self.remaining),
-        );
-        headers.insert(
-            header::HeaderName::from_static("ratelimit-policy"),
-            HeaderValue::from_str(&format!("{};w=60", self.per_minute))
-                .unwrap_or(HeaderValue::from_static("")),
-        );
-    }
-}
-
-impl RateLimits {
     /// Counts `req` against its client's bucket: what the client may still ask, nothing
     /// where no limit applies (health checks, metrics, a bucket turned off), or 429.
     pub fn admit(&self, req: &ServiceRequest) -> Result<Option<Allowance>, ApiError> {
@@ -142,6 +115,31 @@ impl RateLimits {
                 })
             }
         }
+    }
+}
+
+/// What a client may still ask this minute, written on its answer as `RateLimit-*` headers.
+pub struct Allowance {
+    per_minute: u32,
+    remaining: u32,
+}
+
+impl Allowance {
+    /// Writes the allowance into an answer's headers.
+    pub fn mark(&self, headers: &mut HeaderMap) {
+        headers.insert(
+            header::HeaderName::from_static("ratelimit-limit"),
+            HeaderValue::from(self.per_minute),
+        );
+        headers.insert(
+            header::HeaderName::from_static("ratelimit-remaining"),
+            HeaderValue::from(self.remaining),
+        );
+        headers.insert(
+            header::HeaderName::from_static("ratelimit-policy"),
+            HeaderValue::from_str(&format!("{};w=60", self.per_minute))
+                .unwrap_or(HeaderValue::from_static("")),
+        );
     }
 }
 
