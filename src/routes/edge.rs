@@ -4,8 +4,8 @@
 //! is marked (security headers, rate-limit headers, the request id) and counted.
 //!
 //! One middleware rather than one per policy: each layer of middleware is a boxed future
-//! and a poll on every request, about 600 instructions, felt by a 304 answered in under
-//! 50,000 (docs/performance.md).
+//! and a poll on every request, and the six layers this one replaced cost a 304 about
+//! 1,800 instructions of its 47,000 (docs/performance.md).
 
 use std::time::Instant;
 
