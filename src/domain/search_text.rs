@@ -10,7 +10,9 @@
 //! off, and the Snowball Arabic stemmer removes the article and other attached prefixes
 //! and suffixes. Latin script: lower-cased and stemmed by the Snowball English stemmer.
 
-use std::sync::LazyLock;
+use std::{collections::HashMap, ops::Range, sync::LazyLock};
+
+use memchr::memmem;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -238,109 +240,154 @@ impl Query {
 
 /// A short extract of the first of `texts` that matches the query (or of the first, if
 /// none does), around its first match, with the matched words wrapped in `<mark>`; the
-/// rest is HTML-escaped.
-///
-/// Only what the extract shows is stemmed: a text in which no query word's core occurs
-/// once folded is passed over whole, and a matching text is read up to the end of its
-/// extract.
+/// rest is HTML-escaped. [`Snippets::cut`] for one query's snippets one after another.
 pub fn snippet<'a>(
     texts: impl IntoIterator<Item = &'a str>,
     query: &Query,
     words_around: usize,
 ) -> String {
-    let matcher = Matcher::new(query);
-    let mut first = None;
-    for text in texts {
-        first.get_or_insert(text);
-        if let Some(extract) = matcher.extract(text, words_around) {
-            return extract;
-        }
-    }
-    // Nothing matches: the start of the first text.
-    let Some(text) = first else {
-        return String::new();
-    };
-    let mut words = text.split_whitespace();
-    let shown: Vec<(&str, bool)> = words
-        .by_ref()
-        .take(words_around)
-        .map(|word| (word, false))
-        .collect();
-    render(&shown, false, words.next().is_some())
+    Snippets::new(query).cut(texts, words_around)
 }
 
-/// Tells which words of a text match a query's words.
-struct Matcher<'q> {
+/// Cuts the snippets of one query, one page of results after another, remembering which
+/// words it has stemmed.
+///
+/// Only words that may match are stemmed: a text in which no query word's core occurs
+/// once folded is passed over whole, and in a text that matches, only the words holding a
+/// core are stemmed, each spelling once however many texts of the page it appears in.
+pub struct Snippets<'q> {
     /// The query's stems.
     wanted: Vec<&'q str>,
-    /// Each stem but for its last letter (which stemming may have changed): part of the
-    /// folded word it came from, so that words without any are passed over unstemmed.
-    cores: Vec<&'q str>,
+    /// Finders of each stem but for its last letter (which stemming may have changed):
+    /// part of the folded word it came from. Never empty, never holding a space.
+    cores: Vec<memmem::Finder<'q>>,
+    /// Whether a folded word matches, for each word stemmed so far.
+    stemmed: HashMap<String, bool>,
+    /// The text being cut, folded.
+    folded: String,
 }
 
-impl<'q> Matcher<'q> {
-    fn new(query: &'q Query) -> Self {
+/// A word of a text being cut: where it lies in the text and in its folded form.
+struct Word {
+    text: Range<usize>,
+    folded: Range<usize>,
+}
+
+impl<'q> Snippets<'q> {
+    /// Ready to cut the snippets of `query`.
+    pub fn new(query: &'q Query) -> Self {
         let wanted: Vec<&str> = query.words().collect();
         let cores = wanted
             .iter()
-            .map(|stem| match stem.char_indices().nth(3) {
-                Some(_) => stem
-                    .char_indices()
-                    .last()
-                    .map_or(*stem, |(last, _)| &stem[..last]),
-                None => stem,
+            .map(|stem| {
+                let core = match stem.char_indices().nth(3) {
+                    Some(_) => stem
+                        .char_indices()
+                        .last()
+                        .map_or(*stem, |(last, _)| &stem[..last]),
+                    None => stem,
+                };
+                memmem::Finder::new(core)
             })
             .collect();
-        Self { wanted, cores }
+        Self {
+            wanted,
+            cores,
+            stemmed: HashMap::new(),
+            folded: String::new(),
+        }
     }
 
-    /// Whether `folded` holds a core: a word folded alone, or a whole text (folding goes
-    /// letter by letter, so a word's folded form is part of its text's).
-    fn may_match(&self, folded: &str) -> bool {
-        self.cores.iter().any(|core| folded.contains(core))
+    /// The snippet of the first of `texts` that matches, as [`snippet`] cuts it.
+    pub fn cut<'a>(
+        &mut self,
+        texts: impl IntoIterator<Item = &'a str>,
+        words_around: usize,
+    ) -> String {
+        let mut first = None;
+        for text in texts {
+            first.get_or_insert(text);
+            if let Some(extract) = self.extract(text, words_around) {
+                return extract;
+            }
+        }
+        // Nothing matches: the start of the first text.
+        let Some(text) = first else {
+            return String::new();
+        };
+        let mut words = text.split_whitespace();
+        let shown: Vec<(&str, bool)> = words
+            .by_ref()
+            .take(words_around)
+            .map(|word| (word, false))
+            .collect();
+        render(&shown, false, words.next().is_some())
     }
 
-    fn matches(&self, word: &str, scratch: &mut String) -> bool {
-        scratch.clear();
-        fold_into(scratch, word);
-        self.may_match(scratch)
-            && folded_tokens(scratch)
-                .iter()
-                .any(|token| self.wanted.contains(&token.as_str()))
+    /// Whether `self.folded` holds a core anywhere.
+    fn may_match(&self) -> bool {
+        self.cores
+            .iter()
+            .any(|core| core.find(self.folded.as_bytes()).is_some())
     }
 
     /// The extract of `text` around its first match, or `None` if nothing in it matches.
-    fn extract(&self, text: &str, words_around: usize) -> Option<String> {
-        if !self.may_match(&folded(text)) {
+    fn extract(&mut self, text: &str, words_around: usize) -> Option<String> {
+        self.folded.clear();
+        fold_into(&mut self.folded, text);
+        if !self.may_match() {
             return None;
         }
-        let mut scratch = String::new();
-        let mut words = text.split_whitespace();
-        // The words before the first match, of which the extract shows the last third.
-        let before = words_around / 3;
-        let mut preceding = std::collections::VecDeque::with_capacity(before + 1);
-        let mut skipped = false;
-        let first = loop {
-            let word = words.next()?;
-            if self.matches(word, &mut scratch) {
-                break word;
+        // Folding keeps every whitespace character as it is and makes none, so the text and
+        // its folded form split at whitespace into as many pieces, each folded from its
+        // counterpart; a core found lies within one piece.
+        let offset = |part: &str, whole: &str| part.as_ptr().addr() - whole.as_ptr().addr();
+        let words: Vec<Word> = text
+            .split(char::is_whitespace)
+            .zip(self.folded.split(char::is_whitespace))
+            .filter(|(word, _)| !word.is_empty())
+            .map(|(word, folded)| {
+                let (at, folded_at) = (offset(word, text), offset(folded, &self.folded));
+                Word {
+                    text: at..at + word.len(),
+                    folded: folded_at..folded_at + folded.len(),
+                }
+            })
+            .collect();
+        let mut holds_core = vec![false; words.len()];
+        for core in &self.cores {
+            for at in core.find_iter(self.folded.as_bytes()) {
+                holds_core[words.partition_point(|word| word.folded.end <= at)] = true;
             }
-            preceding.push_back(word);
-            if preceding.len() > before {
-                preceding.pop_front();
-                skipped = true;
+        }
+        let mut hit = |i: usize| {
+            holds_core[i] && {
+                let folded = &self.folded[words[i].folded.clone()];
+                match self.stemmed.get(folded) {
+                    Some(&hit) => hit,
+                    None => {
+                        let hit = folded_tokens(folded)
+                            .iter()
+                            .any(|token| self.wanted.contains(&token.as_str()));
+                        self.stemmed.insert(folded.to_owned(), hit);
+                        hit
+                    }
+                }
             }
         };
-        let mut shown: Vec<(&str, bool)> = preceding.into_iter().map(|w| (w, false)).collect();
-        shown.push((first, true));
-        for word in words {
-            if shown.len() >= words_around {
-                return Some(render(&shown, skipped, true));
-            }
-            let hit = self.matches(word, &mut scratch);
-            shown.push((word, hit));
-        }
-        Some(render(&shown, skipped, false))
+        let first = (0..words.len()).find(|&i| hit(i))?;
+        // The last third of the extract before the first match, the rest after it.
+        let start = first.saturating_sub(words_around / 3);
+        let end = words.len().min(start + words_around.max(first - start + 1));
+        let shown: Vec<(&str, bool)> = (start..end)
+            .map(|i| {
+                (
+                    &text[words[i].text.clone()],
+                    i == first || (i > first && hit(i)),
+                )
+            })
+            .collect();
+        Some(render(&shown, start > 0, end < words.len()))
     }
 }
 
@@ -462,6 +509,26 @@ mod tests {
         }
     }
 
+    /// Snippets find a word's folded form by splitting the folded text where the text
+    /// splits: folding must keep every whitespace character, in order, and make none.
+    #[test]
+    fn folding_keeps_whitespace_as_it_is() {
+        let spaces =
+            |text: &str| -> String { text.chars().filter(|c| c.is_whitespace()).collect() };
+        for text in [
+            "Export\tCONTROLS\n\r ÉXPORT\u{00A0}Ünïcode",
+            "الصِّينُ\u{2003}ـ ً \u{3000}أوبن\u{0085}إيه\u{2028}آي\u{1680}ΣΊΓΜΑ\u{202F}ǅemal",
+        ] {
+            let folded = folded(text);
+            assert_eq!(spaces(&folded), spaces(text), "{text}");
+            assert_eq!(
+                folded.split(char::is_whitespace).count(),
+                text.split(char::is_whitespace).count(),
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn snippets_cut_around_the_first_match() {
         let query = Query::parse("chips").unwrap();
@@ -524,9 +591,11 @@ mod tests {
             vec!["no match at all here", english, arabic],
             vec![arabic, english],
             vec!["   spaced   out   export  "],
+            // Diacritics, and words that fold to nothing (a tatweel, a lone diacritic).
+            vec!["وَالقُوَّةُ ـ ً الناعِمَةُ للصِّين، وEXPORT-controls بالقوة"],
         ];
         let mut with_marks = 0;
-        for q in [
+        let queries = [
             "export",
             "controls chips",
             "\"open models\"",
@@ -534,8 +603,12 @@ mod tests {
             "الصين",
             "who",
             "nothing-matches-this",
-        ] {
+        ];
+        for q in queries {
             let query = Query::parse(q).unwrap();
+            // One cutter for all of a query's snippets, as a page of results has, remembers
+            // the words it stemmed: the snippets must be the same as when cut afresh.
+            let mut page = Snippets::new(&query);
             for texts in &texts {
                 for words_around in [1, 2, 3, 5, 6, 30, 100] {
                     let expected = snippet_of_every_word(texts, &query, words_around);
@@ -544,6 +617,11 @@ mod tests {
                         snippet(texts.iter().copied(), &query, words_around),
                         expected,
                         "{q} / {words_around} / {texts:?}"
+                    );
+                    assert_eq!(
+                        page.cut(texts.iter().copied(), words_around),
+                        expected,
+                        "{q} / {words_around} / {texts:?}, on a page"
                     );
                 }
             }

@@ -179,14 +179,16 @@ pub async fn search_records(
             }
             .encode()
         });
+        // One cutter for the page: a word in several hits is stemmed once.
+        let mut snippets = search_text::Snippets::new(&query);
         let data = hits
             .into_iter()
             .take(limit)
             .map(|hit| {
                 // Only the language the page shows: with `lang`, the other is never written.
-                let cut = |language: Lang, text: fn(&Localized) -> &str| match lang {
+                let mut cut = |language: Lang, text: fn(&Localized) -> &str| match lang {
                     Some(shown) if shown != language => String::new(),
-                    _ => search_text::snippet(hit.texts.iter().map(text), &query, 30),
+                    _ => snippets.cut(hit.texts.iter().map(text), 30),
                 };
                 SearchHit {
                     kind: hit.kind.table(),

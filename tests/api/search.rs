@@ -197,6 +197,32 @@ async fn names_outrank_descriptions_and_types_narrow_the_search(backend: Backend
             .iter()
             .all(|hit| hit["type"] == "companies" || hit["type"] == "claims")
     );
+    // A hit reads the same whichever types are searched with it: each type's texts have
+    // their own place in the statement's rows.
+    let everything = app
+        .get_json(&format!("{}&limit=200", url("DeepSeek")))
+        .await;
+    for types in [
+        "companies,claims",
+        "sources",
+        "sources,companies",
+        "models,sources",
+    ] {
+        let some = app
+            .get_json(&format!("{}&limit=200&types={types}", url("DeepSeek")))
+            .await;
+        let hits = some["data"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{types}");
+        for hit in hits {
+            let same = everything["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|h| h["type"] == hit["type"] && h["key"] == hit["key"])
+                .unwrap_or_else(|| panic!("{hit} not among all types' hits"));
+            assert_eq!(hit, same, "{types}");
+        }
+    }
     // Paging walks the whole ranked list once.
     let all = keys(&app, &format!("{}&limit=200", url("DeepSeek"))).await;
     let mut paged = Vec::new();
