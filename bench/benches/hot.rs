@@ -64,6 +64,31 @@ fn snippets(c: &mut Criterion) {
     c.bench_function("snippet/english_no_match", |b| {
         b.iter(|| search_text::snippet(black_box(english), &query, 30))
     });
+    // A page of 50 hits whose texts share their words, as a page's do: the Arabic text
+    // with its words turned by one more place for each hit. One cutter for the page, as
+    // search has, stems each spelling once; a cutter for each hit stems them again.
+    let words: Vec<&str> = arabic[0].split_whitespace().collect();
+    let page: Vec<String> = (0..50)
+        .map(|turn| {
+            let (head, tail) = words.split_at(turn % words.len());
+            [tail, head].concat().join(" ")
+        })
+        .collect();
+    c.bench_function("snippet/arabic_page_of_50_one_cutter", |b| {
+        b.iter(|| {
+            let mut snippets = search_text::Snippets::new(&query);
+            for text in &page {
+                black_box(snippets.cut([text.as_str()], 30));
+            }
+        })
+    });
+    c.bench_function("snippet/arabic_page_of_50_a_cutter_each", |b| {
+        b.iter(|| {
+            for text in &page {
+                black_box(search_text::snippet([text.as_str()], &query, 30));
+            }
+        })
+    });
 }
 
 fn rendering(c: &mut Criterion) {
