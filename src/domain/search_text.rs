@@ -13,7 +13,6 @@
 use std::{collections::HashMap, ops::Range, sync::LazyLock};
 
 use memchr::memmem;
-
 use rust_stemmers::{Algorithm, Stemmer};
 
 static ARABIC: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Arabic));
@@ -595,7 +594,7 @@ mod tests {
             vec!["وَالقُوَّةُ ـ ً الناعِمَةُ للصِّين، وEXPORT-controls بالقوة"],
         ];
         let mut with_marks = 0;
-        let queries = [
+        for q in [
             "export",
             "controls chips",
             "\"open models\"",
@@ -603,8 +602,7 @@ mod tests {
             "الصين",
             "who",
             "nothing-matches-this",
-        ];
-        for q in queries {
+        ] {
             let query = Query::parse(q).unwrap();
             // One cutter for all of a query's snippets, as a page of results has, remembers
             // the words it stemmed: the snippets must be the same as when cut afresh.
