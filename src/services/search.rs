@@ -109,13 +109,16 @@ fn text_columns(kind: Kind) -> &'static [&'static str] {
 /// densely they cover the text, at three times the cost per matching row. Ties go to the
 /// more recently updated, then by type and id, so that every page of a search cuts the
 /// same list.
+///
+/// A row holds the hit's kind, id and score, then each type's texts in the order of
+/// `kinds`: returned with the statement is the column each type's texts start at.
 fn statement(
     backend: DatabaseBackend,
     query: &Query,
     kinds: &[Kind],
     skip: u64,
     limit: u64,
-) -> Statement {
+) -> (Statement, Vec<(Kind, usize)>) {
     let ranked = i64::try_from(skip.saturating_add(limit)).unwrap_or(i64::MAX);
     let skip = i64::try_from(skip).unwrap_or(i64::MAX);
     let (hits, mut values): (String, Vec<sea_orm::Value>) = match backend {
@@ -156,10 +159,14 @@ fn statement(
             )
         }
     };
-    let mut columns = Vec::new();
+    let mut columns = ["kind", "id", "score"]
+        .map(|column| format!("\"hits\".\"{column}\""))
+        .to_vec();
+    let mut texts_at = Vec::with_capacity(kinds.len());
     let mut joins = Vec::new();
     for kind in kinds {
         let table = kind.table();
+        texts_at.push((*kind, columns.len()));
         columns.extend(
             text_columns(*kind)
                 .iter()
@@ -177,10 +184,10 @@ fn statement(
         _ => "LIMIT ? OFFSET ?",
     };
     values.extend([i64::try_from(limit).unwrap_or(i64::MAX).into(), skip.into()]);
-    Statement::from_sql_and_values(
+    let statement = Statement::from_sql_and_values(
         backend,
         format!(
-            "SELECT \"hits\".\"kind\", \"hits\".\"id\", \"hits\".\"score\", {} \
+            "SELECT {} \
              FROM ({hits}) AS \"hits\" {} \
              ORDER BY \"hits\".\"score\" DESC, \"hits\".\"updated_at\" DESC, \"hits\".\"kind\", \"hits\".\"id\" \
              {page}",
@@ -188,7 +195,8 @@ fn statement(
             joins.join(" ")
         ),
         values,
-    )
+    );
+    (statement, texts_at)
 }
 
 /// One search result.
@@ -315,25 +323,8 @@ pub async fn search(
     if query.terms.is_empty() || kinds.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
-    let rows = db
-        .query_all_raw(statement(
-            db.get_database_backend(),
-            query,
-            &kinds,
-            skip,
-            limit,
-        ))
-        .await?;
-    // Where each type's texts start in a row: after the kind, id and score, in the order
-    // the statement lists them.
-    let texts_at: Vec<(Kind, usize)> = kinds
-        .iter()
-        .scan(3, |at, kind| {
-            let start = *at;
-            *at += text_columns(*kind).len();
-            Some((*kind, start))
-        })
-        .collect();
+    let (statement, texts_at) = statement(db.get_database_backend(), query, &kinds, skip, limit);
+    let rows = db.query_all_raw(statement).await?;
     let mut hits = Vec::with_capacity(rows.len());
     for row in &rows {
         let kind: String = row.try_get_by_index(0)?;
