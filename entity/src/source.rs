@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub key: Option<String>,
     #[sea_orm(column_type = "Text")]
-    pub title: String,
+    pub title: Option<String>,
     pub publisher: String,
     #[sea_orm(column_type = "Text")]
     pub url: String,

@@ -21,9 +21,11 @@ pub struct Model {
     pub value_low: Option<f64>,
     #[sea_orm(column_type = "Double")]
     pub value_high: Option<f64>,
+    pub qualifier: String,
     pub unit: String,
     pub period_start: Date,
     pub period_end: Option<Date>,
+    pub period_precision: String,
     pub method: String,
     pub source_id: Uuid,
     #[sea_orm(column_type = "Text")]

@@ -11,6 +11,8 @@ mod m20251129_000006_search_configurations;
 mod m20251129_000007_create_data_version;
 mod m20261129_000001_keep_searched_rows_inline;
 mod m20261130_000001_one_search_configuration;
+mod m20261207_000001_qualify_statistics;
+mod m20261207_000002_make_source_titles_optional;
 
 /// Every migration, in the order it runs.
 pub struct Migrator;
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20251129_000007_create_data_version::Migration),
             Box::new(m20261129_000001_keep_searched_rows_inline::Migration),
             Box::new(m20261130_000001_one_search_configuration::Migration),
+            Box::new(m20261207_000001_qualify_statistics::Migration),
+            Box::new(m20261207_000002_make_source_titles_optional::Migration),
         ]
     }
 }

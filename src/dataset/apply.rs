@@ -288,9 +288,14 @@ impl<C: ConnectionTrait> Loader<'_, C> {
                 value: row.value,
                 value_low: row.value_low,
                 value_high: row.value_high,
+                qualifier: row.qualifier.clone().unwrap_or_else(|| "exact".to_owned()),
                 unit: row.unit.clone(),
                 period_start: date_of(&row.period_start).unwrap_or_default(),
                 period_end: row.period_end.as_ref().and_then(date_of),
+                period_precision: row
+                    .period_precision
+                    .clone()
+                    .unwrap_or_else(|| "day".to_owned()),
                 method: row.method.clone(),
                 source_id: source_id(&row.source).unwrap_or_default(),
                 note_en: row.note.as_ref().map(|n| n.en.clone()),

@@ -41,7 +41,7 @@ pub struct SourcesFile {
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub key: String,
-    pub title: String,
+    pub title: Option<String>,
     pub publisher: String,
     pub url: String,
     pub language: String,
@@ -148,9 +148,11 @@ pub struct Statistic {
     pub value: Option<f64>,
     pub value_low: Option<f64>,
     pub value_high: Option<f64>,
+    pub qualifier: Option<String>,
     pub unit: String,
     pub period_start: Datetime,
     pub period_end: Option<Datetime>,
+    pub period_precision: Option<String>,
     pub method: String,
     pub source: Option<String>,
     pub note: Option<Localized>,

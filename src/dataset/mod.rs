@@ -18,8 +18,8 @@ use toml::value::Datetime;
 
 use crate::domain::{
     kinds::{
-        CompanyKind, CountryKind, Method, Modality, Openness, Relation, SourceKind, SubjectType,
-        Verdict,
+        CompanyKind, CountryKind, Method, Modality, Openness, PeriodPrecision, Qualifier, Relation,
+        SourceKind, SubjectType, Verdict,
     },
     lang::Localized,
 };
@@ -358,10 +358,16 @@ impl Checker {
                     "must be an ISO 639-1 code such as `ar`",
                 );
             }
-            for (field, text) in [("title", &source.title), ("publisher", &source.publisher)] {
-                if text.trim().is_empty() {
-                    self.problem("sources.toml", key, field, "must not be blank");
-                }
+            if source.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
+                self.problem(
+                    "sources.toml",
+                    key,
+                    "title",
+                    "must not be blank; leave it out when it is not known",
+                );
+            }
+            if source.publisher.trim().is_empty() {
+                self.problem("sources.toml", key, "publisher", "must not be blank");
             }
             if let Some(published) = &source.published {
                 self.date("sources.toml", key, "published", published);
@@ -598,13 +604,32 @@ impl Checker {
                     "give either `value`, or both `value_low` and `value_high`, as finite numbers",
                 ),
             }
+            if let Some(qualifier) = &stat.qualifier {
+                match Qualifier::parse(qualifier) {
+                    None => self.problem(
+                        "statistics.toml",
+                        key,
+                        "qualifier",
+                        format!("`{qualifier}` is not {}", Qualifier::expected()),
+                    ),
+                    Some(q) if q.is_bound() && stat.value.is_none() => self.problem(
+                        "statistics.toml",
+                        key,
+                        "qualifier",
+                        format!("`{q}` bounds a single `value`; a range is already two bounds"),
+                    ),
+                    Some(_) => {}
+                }
+            }
             if stat.unit.trim().is_empty() {
                 self.problem("statistics.toml", key, "unit", "must not be blank");
             }
             let start = self.date("statistics.toml", key, "period_start", &stat.period_start);
-            if let Some(end) = &stat.period_end
-                && let (Some(start), Some(end)) =
-                    (start, self.date("statistics.toml", key, "period_end", end))
+            let end = stat
+                .period_end
+                .as_ref()
+                .and_then(|end| self.date("statistics.toml", key, "period_end", end));
+            if let (Some(start), Some(end)) = (start, end)
                 && end < start
             {
                 self.problem(
@@ -613,6 +638,26 @@ impl Checker {
                     "period_end",
                     "cannot be before period_start",
                 );
+            }
+            match stat.period_precision.as_deref().map(PeriodPrecision::parse) {
+                Some(None) => self.problem(
+                    "statistics.toml",
+                    key,
+                    "period_precision",
+                    format!(
+                        "`{}` is not {}",
+                        stat.period_precision.as_deref().unwrap_or_default(),
+                        PeriodPrecision::expected()
+                    ),
+                ),
+                Some(Some(precision)) => {
+                    if let Some(start) = start
+                        && let Some((field, message)) = precision.fault(start, end)
+                    {
+                        self.problem("statistics.toml", key, field, message);
+                    }
+                }
+                None => {}
             }
             self.one_of(
                 "statistics.toml",

@@ -76,6 +76,79 @@ string_enum! {
 }
 
 string_enum! {
+    /// How a figure's source words it: as an exact number, or as an approximation or bound.
+    Qualifier { /** The figure as given, with no qualification. */ Exact => "exact", /** About, nearly, around (نحو، قرابة). */ Approximately => "approximately", /** More than (أكثر من). */ MoreThan => "more_than", /** At least (ما لا يقل عن). */ AtLeast => "at_least", /** Less than (أقل من). */ LessThan => "less_than", /** At most (ما لا يزيد على). */ AtMost => "at_most" }
+}
+
+impl Qualifier {
+    /// Whether the qualifier is a bound, which only a single value can have (a range is
+    /// already two bounds).
+    pub fn is_bound(self) -> bool {
+        !matches!(self, Self::Exact | Self::Approximately)
+    }
+
+    /// The words a reader sees before the figure, as the source would put them; empty for
+    /// an exact figure.
+    pub fn words(self, lang: crate::domain::lang::Lang) -> &'static str {
+        use crate::domain::lang::Lang::{Ar, En};
+        match (self, lang) {
+            (Self::Exact, _) => "",
+            (Self::Approximately, En) => "about",
+            (Self::Approximately, Ar) => "نحو",
+            (Self::MoreThan, En) => "more than",
+            (Self::MoreThan, Ar) => "أكثر من",
+            (Self::AtLeast, En) => "at least",
+            (Self::AtLeast, Ar) => "ما لا يقل عن",
+            (Self::LessThan, En) => "less than",
+            (Self::LessThan, Ar) => "أقل من",
+            (Self::AtMost, En) => "at most",
+            (Self::AtMost, Ar) => "ما لا يزيد على",
+        }
+    }
+}
+
+string_enum! {
+    /// How finely a source dates a figure's period.
+    PeriodPrecision { /** To the day. */ Day => "day", /** To the month: the period runs from the 1st of its first month to the end of its last. */ Month => "month", /** To the year: from 1 January of its first year to 31 December of its last. */ Year => "year" }
+}
+
+impl PeriodPrecision {
+    /// Why a period from `start` to `end` (`None`: the one day, month or year of `start`)
+    /// cannot be dated this finely; `None` when it can.
+    pub fn fault(
+        self,
+        start: chrono::NaiveDate,
+        end: Option<chrono::NaiveDate>,
+    ) -> Option<(&'static str, &'static str)> {
+        use chrono::Datelike;
+        let month_end = |day: chrono::NaiveDate| {
+            day.succ_opt()
+                .is_none_or(|next| next.month() != day.month())
+        };
+        match self {
+            Self::Day => None,
+            Self::Month if start.day() != 1 => Some((
+                "period_start",
+                "a period dated to the month starts on the 1st",
+            )),
+            Self::Month if end.is_some_and(|end| !month_end(end)) => Some((
+                "period_end",
+                "a period dated to the month ends on its last month's last day",
+            )),
+            Self::Year if start.ordinal() != 1 => Some((
+                "period_start",
+                "a period dated to the year starts on 1 January",
+            )),
+            Self::Year if end.is_some_and(|end| !(end.month() == 12 && end.day() == 31)) => Some((
+                "period_end",
+                "a period dated to the year ends on 31 December",
+            )),
+            Self::Month | Self::Year => None,
+        }
+    }
+}
+
+string_enum! {
     /// The outcome of weighing a claim against the evidence.
     Verdict { /** Not yet weighed. */ Unreviewed => "unreviewed", /** The evidence supports it. */ Supported => "supported", /** Part of it holds. */ PartlySupported => "partly_supported", /** The evidence is contested. */ Disputed => "disputed", /** Nothing supports it. */ Unsupported => "unsupported", /** The evidence contradicts it. */ False => "false", /** A judgement, not a checkable fact. */ Opinion => "opinion" }
 }
@@ -165,9 +238,74 @@ mod tests {
         check(SourceKind::ALL);
         check(SubjectType::ALL);
         check(Method::ALL);
+        check(Qualifier::ALL);
+        check(PeriodPrecision::ALL);
         check(Verdict::ALL);
         check(Relation::ALL);
         check(Role::ALL);
+    }
+
+    #[test]
+    fn a_period_dated_to_the_month_or_year_runs_whole_months_or_years() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let cases = [
+            (
+                PeriodPrecision::Day,
+                day(2025, 4, 16),
+                Some(day(2025, 6, 9)),
+                None,
+            ),
+            (
+                PeriodPrecision::Month,
+                day(2024, 10, 1),
+                Some(day(2024, 11, 30)),
+                None,
+            ),
+            (
+                PeriodPrecision::Month,
+                day(2024, 2, 1),
+                Some(day(2024, 2, 29)),
+                None,
+            ),
+            (PeriodPrecision::Month, day(2025, 4, 1), None, None),
+            (
+                PeriodPrecision::Month,
+                day(2025, 4, 2),
+                None,
+                Some("period_start"),
+            ),
+            (
+                PeriodPrecision::Month,
+                day(2025, 4, 1),
+                Some(day(2025, 4, 29)),
+                Some("period_end"),
+            ),
+            (
+                PeriodPrecision::Year,
+                day(2024, 1, 1),
+                Some(day(2025, 12, 31)),
+                None,
+            ),
+            (
+                PeriodPrecision::Year,
+                day(2024, 1, 1),
+                Some(day(2025, 11, 30)),
+                Some("period_end"),
+            ),
+            (
+                PeriodPrecision::Year,
+                day(2024, 3, 1),
+                None,
+                Some("period_start"),
+            ),
+        ];
+        for (precision, start, end, fault) in cases {
+            assert_eq!(
+                precision.fault(start, end).map(|(field, _)| field),
+                fault,
+                "{precision} from {start} to {end:?}"
+            );
+        }
     }
 
     #[test]

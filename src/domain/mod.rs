@@ -2,6 +2,7 @@
 
 pub mod api_key;
 pub mod cursor;
+pub mod figure;
 pub mod kinds;
 pub mod lang;
 pub mod search_text;

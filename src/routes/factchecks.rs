@@ -15,7 +15,8 @@ use super::{
 use crate::{
     config::Publisher,
     domain::{
-        kinds::{SubjectType, Verdict},
+        figure::Figure,
+        kinds::{Qualifier, SubjectType, Verdict},
         lang::{Lang, Localized},
     },
     error::ApiError,
@@ -250,8 +251,11 @@ pub struct Appearance {
     pub kind: &'static str,
     /// Its URL.
     pub url: String,
-    /// Its title.
-    pub headline: String,
+    /// Its title, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// Who published it.
+    pub publisher: Agent,
 }
 
 /// The claim a review is of.
@@ -287,6 +291,19 @@ pub struct Rating {
     pub alternate_name: &'static str,
 }
 
+/// A work a review cites: a piece of the claim's evidence.
+#[derive(Serialize, ToSchema)]
+pub struct Citation {
+    /// Always `CreativeWork`.
+    #[serde(rename = "@type")]
+    pub kind: &'static str,
+    /// What it shows, in the review's language: a figure worded as its source words it
+    /// ("Derivative models: more than 500 — …"), or a source's title and publisher.
+    pub name: String,
+    /// Where to read it.
+    pub url: String,
+}
+
 /// A schema.org ClaimReview, as search engines and fact-check aggregators read it.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -296,8 +313,10 @@ pub struct Rating {
     "claimReviewed": "OpenAI cut the prices of o3 by 80%.", "datePublished": "2025-11-29", "inLanguage": "en",
     "author": {"@type": "Organization", "name": "Mizan", "url": "https://mizan.example.org"},
     "reviewRating": {"@type": "Rating", "ratingValue": 5, "bestRating": 5, "worstRating": 1, "alternateName": "Supported"},
-    "itemReviewed": {"@type": "Claim", "author": {"@type": "Organization", "name": "Al Jazeera"},
-        "appearance": {"@type": "CreativeWork", "url": "https://www.aljazeera.net/", "headline": "…"}}
+    "reviewBody": "On 2025-06-10 OpenAI cut the API price of o3 by 80%.",
+    "citation": [{"@type": "CreativeWork", "name": "Price change: -80% — we dropped the price of o3 by 80%!!", "url": "https://twitter.com/sama/status/1932434606558462459"}],
+    "itemReviewed": {"@type": "Claim", "author": {"@type": "Organization", "name": "aurestv.net (unsigned article)"},
+        "appearance": {"@type": "CreativeWork", "url": "https://aurestv.net/2025/11/%d9%85%d9%86-%d8%a7%d9%84%d8%a3%d9%82%d9%88%d9%89%d8%9f-%d8%a7%d9%84%d8%b0%d9%83%d8%a7%d8%a1-%d8%a7%d9%84%d8%a7%d8%b5%d8%b7%d9%86%d8%a7%d8%b9%d9%8a-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a-%d8%a3%d9%85/?amp=1", "publisher": {"@type": "Organization", "name": "aurestv.net"}}}
 }))]
 pub struct ClaimReview {
     /// `https://schema.org`.
@@ -318,6 +337,12 @@ pub struct ClaimReview {
     pub author: Agent,
     /// The verdict.
     pub review_rating: Rating,
+    /// The verdict's summary, in the review's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_body: Option<String>,
+    /// The evidence the verdict rests on, each figure worded as its source words it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub citation: Vec<Citation>,
     /// The claim reviewed.
     pub item_reviewed: ReviewedClaim,
 }
@@ -356,6 +381,20 @@ pub fn review(claim: &Claim, lang: Lang, publisher: &Publisher) -> Option<ClaimR
             worst_rating: 1,
             alternate_name: verdict.label(lang),
         },
+        review_body: claim
+            .verdict_summary
+            .as_ref()
+            .map(|summary| pick(summary, lang).to_owned()),
+        citation: claim
+            .evidence
+            .iter()
+            .filter_map(|item| evidence_label(item, lang))
+            .map(|(name, url)| Citation {
+                kind: "CreativeWork",
+                name,
+                url,
+            })
+            .collect(),
         item_reviewed: ReviewedClaim {
             kind: "Claim",
             author: Agent {
@@ -372,6 +411,11 @@ pub fn review(claim: &Claim, lang: Lang, publisher: &Publisher) -> Option<ClaimR
                 kind: "CreativeWork",
                 url: claim.source.url.clone(),
                 headline: claim.source.title.clone(),
+                publisher: Agent {
+                    kind: "Organization",
+                    name: claim.source.publisher.clone(),
+                    url: None,
+                },
             },
         },
     })
@@ -563,21 +607,8 @@ pub fn card(claim: &Claim, lang: Lang, publisher: &Publisher) -> String {
             "<p style=\"margin:0 0 .25rem;font-weight:700;font-size:.875rem\">{evidence_heading}</p><ul class=\"mizan-evidence\" style=\"margin:0 0 .75rem;padding-inline-start:1.25rem\">"
         ));
         for item in &claim.evidence {
-            let (label, url) = match (&item.statistic, &item.source) {
-                (Some(stat), _) => (
-                    format!(
-                        "{}: {} — {}",
-                        pick(&stat.metric.name, lang),
-                        figure(stat),
-                        stat.source.title
-                    ),
-                    stat.source.url.clone(),
-                ),
-                (None, Some(source)) => (
-                    format!("{} — {}", source.title, source.publisher),
-                    source.url.clone(),
-                ),
-                (None, None) => continue,
+            let Some((label, url)) = evidence_label(item, lang) else {
+                continue;
             };
             html.push_str(&format!(
                 "<li><a href=\"{}\" rel=\"noopener nofollow\" style=\"color:#0969da\"><bdi>{}</bdi></a></li>",
@@ -612,41 +643,42 @@ pub fn card(claim: &Claim, lang: Lang, publisher: &Publisher) -> String {
     html
 }
 
-/// A statistic's value as a reader reads it: `97,000,000 people`, `35–40 percent`.
-fn figure(stat: &super::statistics::Statistic) -> String {
-    let number = |n: f64| {
-        let whole = n.trunc() == n && n.abs() < 1e15;
-        let text = if whole {
-            format!("{}", n as i64)
-        } else {
-            format!("{n}")
-        };
-        let (sign, digits) = text
-            .strip_prefix('-')
-            .map_or(("", text.as_str()), |d| ("-", d));
-        let (int, frac) = digits
-            .split_once('.')
-            .map_or((digits, None), |(i, f)| (i, Some(f)));
-        let mut grouped = String::new();
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        format!(
-            "{sign}{grouped}{}",
-            frac.map(|f| format!(".{f}")).unwrap_or_default()
-        )
-    };
-    let value = match (stat.value, stat.value_low, stat.value_high) {
-        (Some(value), _, _) => number(value),
-        (None, Some(low), Some(high)) => format!("{}–{}", number(low), number(high)),
-        _ => String::new(),
-    };
-    match stat.unit.as_str() {
-        "percent" => format!("{value}%"),
-        unit => format!("{value} {}", unit.replace('_', " ")),
+/// A statistic's value as a reader of `lang` reads it, worded as its source words it.
+fn figure(stat: &super::statistics::Statistic, lang: Lang) -> String {
+    Figure {
+        value: stat.value,
+        low: stat.value_low,
+        high: stat.value_high,
+        qualifier: Qualifier::parse(&stat.qualifier).unwrap_or(Qualifier::Exact),
+        unit: &stat.unit,
+    }
+    .text(lang)
+}
+
+/// What a piece of evidence says, in `lang`, and where to read it: a statistic as
+/// `metric: figure — source title`, a source as `title — publisher`.
+fn evidence_label(item: &super::claims::Evidence, lang: Lang) -> Option<(String, String)> {
+    match (&item.statistic, &item.source) {
+        (Some(stat), _) => Some((
+            format!(
+                "{}: {} — {}",
+                pick(&stat.metric.name, lang),
+                figure(stat, lang),
+                stat.source
+                    .title
+                    .as_deref()
+                    .unwrap_or(&stat.source.publisher)
+            ),
+            stat.source.url.clone(),
+        )),
+        (None, Some(source)) => Some((
+            match &source.title {
+                Some(title) => format!("{title} — {}", source.publisher),
+                None => source.publisher.clone(),
+            },
+            source.url.clone(),
+        )),
+        (None, None) => None,
     }
 }
 

@@ -39,8 +39,9 @@ pub struct Source {
     pub id: Uuid,
     /// Its key in the curated dataset, if it came from there.
     pub key: Option<String>,
-    /// Its title, in its own language.
-    pub title: String,
+    /// Its title as it shows it, in its own language; `null` when it could not be verified
+    /// (cite the source by publisher and address then).
+    pub title: Option<String>,
     /// Who published it.
     pub publisher: String,
     /// Where to read it.

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     domain::{
-        kinds::{Method, SubjectType},
+        kinds::{Method, PeriodPrecision, Qualifier, SubjectType},
         lang::Localized,
     },
     error::ApiError,
@@ -33,8 +33,13 @@ use crate::{
 pub struct Period {
     /// Its first day.
     pub start: NaiveDate,
-    /// Its last day; `null` for a single day.
+    /// Its last day; `null` for a single day (or the one month or year of `start`, at
+    /// that precision).
     pub end: Option<NaiveDate>,
+    /// How finely the source dates it: `day`, or `month` ("April 2025" is 2025-04-01 to
+    /// 2025-04-30 at this precision, not those two days), or `year`.
+    #[schema(value_type = PeriodPrecision)]
+    pub precision: String,
 }
 
 /// An adoption or market figure.
@@ -43,9 +48,9 @@ pub struct Period {
     "id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6e", "key": "article-s5",
     "metric": {"key": "trust_in_ai", "name": {"en": "Trust in AI", "ar": "الثقة في الذكاء الاصطناعي"}},
     "subject": {"type": "country", "key": "US", "name": {"en": "United States", "ar": "الولايات المتحدة"}},
-    "scope": null, "value": null, "value_low": 35.0, "value_high": 40.0, "unit": "percent",
-    "period": {"start": "2024-01-01", "end": "2025-12-31"}, "method": "reported",
-    "source": {"id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6f", "key": "aljazeera-ai-race-2025", "title": "…", "publisher": "Al Jazeera", "url": "https://www.aljazeera.net/", "published": null},
+    "scope": null, "value": null, "value_low": 35.0, "value_high": 40.0, "qualifier": "exact", "unit": "percent",
+    "period": {"start": "2024-01-01", "end": "2025-12-31", "precision": "year"}, "method": "reported",
+    "source": {"id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6f", "key": "aurestv-ai-race-2025", "title": null, "publisher": "aurestv.net", "url": "https://aurestv.net/2025/11/%d9%85%d9%86-%d8%a7%d9%84%d8%a3%d9%82%d9%88%d9%89%d8%9f-%d8%a7%d9%84%d8%b0%d9%83%d8%a7%d8%a1-%d8%a7%d9%84%d8%a7%d8%b5%d8%b7%d9%86%d8%a7%d8%b9%d9%8a-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a-%d8%a3%d9%85/?amp=1", "published": null},
     "note": null, "created_at": "2025-11-29T00:00:00Z", "updated_at": "2025-11-29T00:00:00Z"
 }))]
 pub struct Statistic {
@@ -65,6 +70,11 @@ pub struct Statistic {
     pub value_low: Option<f64>,
     /// The high end, when the value is a range.
     pub value_high: Option<f64>,
+    /// How the source words the figure: `exact`, or `approximately` ("about 97 million"),
+    /// or a bound of a single value (`more_than` "more than 500", `at_least`, `less_than`,
+    /// `at_most`). Cite the figure with these words.
+    #[schema(value_type = Qualifier)]
+    pub qualifier: String,
     /// The unit of the value.
     pub unit: String,
     /// The time it covers.
@@ -116,10 +126,12 @@ impl Statistic {
             value: stat.value,
             value_low: stat.value_low,
             value_high: stat.value_high,
+            qualifier: stat.qualifier,
             unit: stat.unit,
             period: Period {
                 start: stat.period_start,
                 end: stat.period_end,
+                precision: stat.period_precision,
             },
             method: stat.method,
             source: SourceRef::from(source),
@@ -155,6 +167,9 @@ pub struct ListStatisticsParams {
     /// How the figure was arrived at.
     #[param(value_type = Option<Method>)]
     method: Option<String>,
+    /// How the source words the figure: `exact`, `approximately`, or a bound.
+    #[param(value_type = Option<Qualifier>)]
+    qualifier: Option<String>,
     /// The source's id or dataset key.
     source: Option<String>,
 }
@@ -162,7 +177,7 @@ pub struct ListStatisticsParams {
 /// List statistics.
 ///
 /// Sorts: `id` (default: the order they were added), `period_start`.
-/// Facets: `metric`, `subject_type`, `scope_country`, `method`, `source`.
+/// Facets: `metric`, `subject_type`, `scope_country`, `method`, `qualifier`, `source`.
 #[utoipa::path(
     tag = "statistics",
     params(ListStatisticsParams, PagingDoc),
@@ -191,6 +206,12 @@ pub async fn list_statistics(
         period_from: parse::date("period_from", filters.period_from)?,
         period_to: parse::date("period_to", filters.period_to)?,
         method: parse::one_of("method", filters.method, Method::parse, Method::expected)?,
+        qualifier: parse::one_of(
+            "qualifier",
+            filters.qualifier,
+            Qualifier::parse,
+            Qualifier::expected,
+        )?,
         source: parse::key("source", filters.source)?,
     };
     let (rows, related) = statistics::list(db.get_ref(), filter, &page).await?;

@@ -82,8 +82,8 @@ pub struct SourceRef {
     /// The source's dataset key, if it has one.
     #[schema(example = "aljazeera-ai-race-2025")]
     pub key: Option<String>,
-    /// Its title, in its own language.
-    pub title: String,
+    /// Its title as it shows it, in its own language; `null` when it could not be verified.
+    pub title: Option<String>,
     /// Who published it.
     #[schema(example = "Al Jazeera")]
     pub publisher: String,

@@ -120,8 +120,8 @@ pub struct SourceRow {
     pub id: Uuid,
     /// Its dataset key.
     pub key: Option<String>,
-    /// Its title.
-    pub title: String,
+    /// Its title, when known.
+    pub title: Option<String>,
     /// Who published it.
     pub publisher: String,
     /// Where it is.
@@ -276,7 +276,7 @@ impl Related {
                 let row = SourceRow {
                     id,
                     key: text(Field::Slug)?,
-                    title: required(Field::Name)?,
+                    title: text(Field::Name)?,
                     publisher: required(Field::Publisher)?,
                     url: required(Field::Url)?,
                     published_on: row.try_get_by_index(Field::Published.position())?,

@@ -94,7 +94,7 @@ fn text_columns(kind: Kind) -> &'static [&'static str] {
             "description_en",
             "description_ar",
         ],
-        Kind::Sources => &["key", "title", "note_en", "note_ar"],
+        Kind::Sources => &["key", "title", "publisher", "note_en", "note_ar"],
     }
 }
 
@@ -281,7 +281,8 @@ impl Hit {
                 }
             }
             Kind::Sources => {
-                let Some(title) = text("title")? else {
+                // A source whose title is not known is named by its publisher.
+                let Some(title) = text("title")?.or(text("publisher")?) else {
                     return Ok(None);
                 };
                 let title = Localized::new(&title, &title);

@@ -38,7 +38,7 @@ pub static LIST: ListSpec<Entity> = ListSpec {
             name: "title",
             column: Column::Title,
             kind: ValueKind::Text,
-            nullable: false,
+            nullable: true,
         },
     ],
     facets: &[
@@ -121,8 +121,9 @@ pub async fn find<C: ConnectionTrait>(
 pub struct SourceInput {
     /// A stable key to cite it by (optional).
     pub key: Option<String>,
-    /// Its title, in its own language.
-    pub title: String,
+    /// Its title as it shows it, in its own language; left out when it could not be
+    /// verified (the source is then cited by publisher and address).
+    pub title: Option<String>,
     /// Who published it.
     pub publisher: String,
     /// Where to read it.
@@ -182,7 +183,9 @@ pub async fn prepare<C: ConnectionTrait>(
         )
         .await?;
     }
-    checks.text("title", &input.title);
+    if let Some(title) = &input.title {
+        checks.text("title", title);
+    }
     checks.line("publisher", &input.publisher);
     checks.url("url", &input.url);
     checks.language("language", &input.language);

@@ -18,7 +18,7 @@ use super::listing::{
 use super::related::{Needs, Related};
 use super::writes::{self, WriteError};
 use crate::domain::{
-    kinds::{Method, SubjectType},
+    kinds::{Method, PeriodPrecision, Qualifier, SubjectType},
     validate::Checks,
 };
 
@@ -63,6 +63,10 @@ pub static LIST: ListSpec<Entity> = ListSpec {
             column: FacetColumn::Text(Column::Method),
         },
         FacetField {
+            name: "qualifier",
+            column: FacetColumn::Text(Column::Qualifier),
+        },
+        FacetField {
             name: "source",
             column: FacetColumn::Ref {
                 column: Column::SourceId,
@@ -92,6 +96,8 @@ pub struct Filter {
     pub period_to: Option<NaiveDate>,
     /// Only arrived at this way.
     pub method: Option<Method>,
+    /// Only worded this way by their source (exact, approximately, more than, …).
+    pub qualifier: Option<Qualifier>,
     /// Only from this source (id or key).
     pub source: Option<String>,
 }
@@ -162,6 +168,9 @@ pub async fn list(
     if let Some(method) = filter.method {
         select = select.filter(Column::Method.eq(method.as_str()));
     }
+    if let Some(qualifier) = filter.qualifier {
+        select = select.filter(Column::Qualifier.eq(qualifier.as_str()));
+    }
     if let Some(source) = filter.source {
         select = select.filter(match Uuid::parse_str(&source) {
             Ok(id) => Column::SourceId.eq(id),
@@ -219,9 +228,9 @@ fn needs(stats: &[statistic::Model]) -> Needs {
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "metric": "users", "subject_type": "company", "subject": "deepseek", "value": 97000000.0,
-    "unit": "people", "period_start": "2025-04-01", "period_end": "2025-04-30", "method": "reported",
-    "source": "aljazeera-ai-race-2025"
+    "metric": "monthly_active_users", "subject_type": "company", "subject": "deepseek", "value": 97000000.0,
+    "qualifier": "exact", "unit": "people", "period_start": "2025-04-01", "period_precision": "month", "method": "reported",
+    "source": "foreign-affairs-chinas-overlooked-ai-strategy-2025"
 }))]
 pub struct StatisticInput {
     /// A stable key to cite it by (optional).
@@ -240,12 +249,20 @@ pub struct StatisticInput {
     pub value_low: Option<f64>,
     /// The high end of a range.
     pub value_high: Option<f64>,
+    /// How the source words the figure; `exact` when left out. A bound (`more_than`,
+    /// `at_least`, `less_than`, `at_most`) qualifies a single `value`, not a range.
+    pub qualifier: Option<Qualifier>,
     /// The unit of the value.
     pub unit: String,
     /// The period's first day.
     pub period_start: NaiveDate,
-    /// The period's last day; none for a single day.
+    /// The period's last day; none for a period of one day (or one month or year, at
+    /// that precision).
     pub period_end: Option<NaiveDate>,
+    /// How finely the source dates the period; `day` when left out. At `month` the period
+    /// runs from the 1st of a month to the last day of a month, at `year` from 1 January
+    /// to 31 December.
+    pub period_precision: Option<PeriodPrecision>,
     /// How it was arrived at.
     pub method: Method,
     /// The source: its id or dataset key.
@@ -279,9 +296,11 @@ impl StatisticInput {
             value: stat.value,
             value_low: stat.value_low,
             value_high: stat.value_high,
+            qualifier: Qualifier::parse(&stat.qualifier),
             unit: stat.unit.clone(),
             period_start: stat.period_start,
             period_end: stat.period_end,
+            period_precision: PeriodPrecision::parse(&stat.period_precision),
             method: Method::parse(&stat.method).unwrap_or(Method::Reported),
             source: super::source_ref(related, stat.source_id),
             note: crate::domain::lang::Localized::from_parts(
@@ -323,9 +342,20 @@ pub async fn prepare<C: ConnectionTrait>(
             "give either `value`, or both `value_low` and `value_high`, as finite numbers",
         ),
     }
+    let qualifier = input.qualifier.unwrap_or(Qualifier::Exact);
+    if qualifier.is_bound() && input.value.is_none() {
+        checks.fail(
+            "qualifier",
+            format!("`{qualifier}` bounds a single `value`; a range is already two bounds"),
+        );
+    }
     checks.line("unit", &input.unit);
     if input.period_end.is_some_and(|end| end < input.period_start) {
         checks.fail("period_end", "cannot be before period_start");
+    }
+    let precision = input.period_precision.unwrap_or(PeriodPrecision::Day);
+    if let Some((field, message)) = precision.fault(input.period_start, input.period_end) {
+        checks.fail(field, message);
     }
     if let Some(note) = &input.note {
         checks.localized("note", note, true);
@@ -397,9 +427,11 @@ pub async fn prepare<C: ConnectionTrait>(
         value: input.value,
         value_low: input.value_low,
         value_high: input.value_high,
+        qualifier: qualifier.as_str().to_owned(),
         unit: input.unit,
         period_start: input.period_start,
         period_end: input.period_end,
+        period_precision: precision.as_str().to_owned(),
         method: input.method.as_str().to_owned(),
         source_id: source_id.unwrap_or_default(),
         note_en: input.note.as_ref().map(|n| n.en.clone()),

@@ -106,7 +106,7 @@ async fn insert_source(db: &sea_orm::DatabaseConnection, title: &str) {
     source::ActiveModel {
         id: Set(Uuid::now_v7()),
         key: Set(None),
-        title: Set(title.to_owned()),
+        title: Set(Some(title.to_owned())),
         publisher: Set("Test".to_owned()),
         url: Set("https://example.org/".to_owned()),
         language: Set("en".to_owned()),
