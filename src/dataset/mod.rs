@@ -3,6 +3,7 @@
 
 mod apply;
 pub mod files;
+pub mod wording;
 
 use std::{
     collections::HashSet,
@@ -204,12 +205,47 @@ impl Checker {
         }
     }
 
+    /// Checks a localized text: both languages given, the Arabic worded as the glossary
+    /// says (`data/README.md`).
     fn text(&mut self, file: &'static str, record: &str, field: &str, text: &Localized) {
         if text.en.trim().is_empty() {
             self.problem(file, record, &format!("{field}.en"), "must not be blank");
         }
         if text.ar.trim().is_empty() {
             self.problem(file, record, &format!("{field}.ar"), "must not be blank");
+        }
+        for fault in wording::arabic_faults(&text.ar) {
+            self.problem(file, record, &format!("{field}.ar"), fault);
+        }
+    }
+
+    /// A figure stored as exact whose own words say it is not: "more than 500", «نحو 97».
+    fn unqualified_bound(
+        &mut self,
+        file: &'static str,
+        record: &str,
+        field: &str,
+        text: &str,
+        stat: &files::Statistic,
+    ) {
+        if stat
+            .qualifier
+            .as_deref()
+            .is_some_and(|q| q != Qualifier::Exact.as_str())
+        {
+            return;
+        }
+        let Some(value) = stat.value else { return };
+        if let Some((qualifier, words)) = wording::stated_bound(text, value) {
+            self.problem(
+                file,
+                record,
+                field,
+                format!(
+                    "says «{words}» of statistic `{}`, which is stored as exact: give it `qualifier = \"{qualifier}\"`",
+                    stat.key
+                ),
+            );
         }
     }
 
@@ -319,6 +355,12 @@ impl Checker {
             }
             self.text("countries.toml", code, "name", &country.name);
         }
+        let in_global_south: std::collections::HashMap<&str, bool> = data
+            .countries
+            .countries
+            .iter()
+            .map(|c| (c.code.as_str(), c.global_south))
+            .collect();
         for country in &data.countries.countries {
             for member in &country.members {
                 self.reference(
@@ -328,6 +370,26 @@ impl Checker {
                     member,
                     &countries,
                     "country",
+                );
+            }
+            // A region or group counts in the Global South when most of its countries do.
+            let counted = country
+                .members
+                .iter()
+                .filter(|m| in_global_south.get(m.as_str()).copied().unwrap_or_default())
+                .count();
+            if !country.members.is_empty()
+                && (counted * 2 > country.members.len()) != country.global_south
+            {
+                self.problem(
+                    "countries.toml",
+                    &country.code,
+                    "global_south",
+                    format!(
+                        "{counted} of its {} members count in the Global South, so it should be `{}`",
+                        country.members.len(),
+                        counted * 2 > country.members.len()
+                    ),
                 );
             }
         }
@@ -621,6 +683,10 @@ impl Checker {
                     Some(_) => {}
                 }
             }
+            if let Some(note) = &stat.note {
+                self.unqualified_bound("statistics.toml", key, "note.en", &note.en, stat);
+                self.unqualified_bound("statistics.toml", key, "note.ar", &note.ar, stat);
+            }
             if stat.unit.trim().is_empty() {
                 self.problem("statistics.toml", key, "unit", "must not be blank");
             }
@@ -683,9 +749,26 @@ impl Checker {
             }
         }
 
+        let by_key: std::collections::HashMap<&str, &files::Statistic> = data
+            .statistics
+            .statistics
+            .iter()
+            .map(|stat| (stat.key.as_str(), stat))
+            .collect();
         let mut claims = HashSet::new();
         for claim in &data.claims.claims {
             let key = &claim.key;
+            for item in &claim.evidence {
+                if let Some(stat) = item.statistic.as_deref().and_then(|k| by_key.get(k)) {
+                    self.unqualified_bound(
+                        "claims.toml",
+                        key,
+                        "original.text",
+                        &claim.original.text,
+                        stat,
+                    );
+                }
+            }
             self.key("claims.toml", &mut claims, key, "key");
             self.text("claims.toml", key, "text", &claim.text);
             self.text("claims.toml", key, "claimant.name", &claim.claimant.name);

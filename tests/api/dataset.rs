@@ -7,24 +7,9 @@ use migration::{Migrator, MigratorTrait};
 use mizan::dataset::{self, Dataset};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::helpers::{Backend, TestDatabase, data_dir, spawn_app_with_dataset, test_config};
-
-/// A copy of the dataset in a temporary folder, with `edit` applied to one file.
-fn edited_copy(file: &str, edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(data_dir()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-        }
-    }
-    let path = dir.path().join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let edited = edit(text.clone());
-    assert_ne!(edited, text, "the edit changed nothing");
-    std::fs::write(path, edited).unwrap();
-    dir
-}
+use crate::helpers::{
+    Backend, TestDatabase, data_dir, edited_copy, spawn_app_with_dataset, test_config,
+};
 
 async fn fresh_db(backend: Backend) -> (TestDatabase, DatabaseConnection) {
     let database = TestDatabase::create(backend).await;
@@ -178,7 +163,7 @@ async fn a_broken_file_leaves_the_database_untouched(backend: Backend) {
     let dir = edited_copy("claims.toml", |text| {
         text.replacen("verdict = \"opinion\"", "verdict = \"unreviewed\"", 1)
             .replacen(
-                "source = \"aljazeera-ai-race-2025\"",
+                "source = \"aurestv-ai-race-2025\"",
                 "source = \"no-such-source\"",
                 1,
             )
@@ -289,7 +274,7 @@ fn each_rule_names_its_file_record_and_field() {
         ),
         (
             "statistics.toml",
-            "source = \"aljazeera-ai-race-2025\"\n",
+            "source = \"aurestv-ai-race-2025\"\n",
             "\n",
             "article-s1",
             "source",
@@ -319,8 +304,81 @@ fn each_rule_names_its_file_record_and_field() {
             "sources.toml",
             "language = \"ar\"",
             "language = \"arabic\"",
-            "aljazeera-ai-race-2025",
+            "aurestv-ai-race-2025",
             "language",
+        ),
+        // A bound stored as exact, where the note says "about" / «نحو».
+        (
+            "statistics.toml",
+            "qualifier = \"approximately\"\n",
+            "",
+            "article-s1",
+            "note.en",
+        ),
+        (
+            "statistics.toml",
+            "qualifier = \"approximately\"\n",
+            "",
+            "article-s1",
+            "note.ar",
+        ),
+        (
+            "statistics.toml",
+            "qualifier = \"approximately\"",
+            "qualifier = \"roughly\"",
+            "article-s1",
+            "qualifier",
+        ),
+        (
+            "statistics.toml",
+            "period_end = 2025-04-30\nperiod_precision = \"month\"",
+            "period_end = 2025-04-29\nperiod_precision = \"month\"",
+            "article-s1",
+            "period_end",
+        ),
+        (
+            "statistics.toml",
+            "period_precision = \"month\"",
+            "period_precision = \"week\"",
+            "article-s1",
+            "period_precision",
+        ),
+        // The glossary's rejected forms, in any Arabic text but the words as published.
+        (
+            "claims.toml",
+            "الرقائق المتطورة",
+            "الشرائح المتطورة",
+            "article-c2",
+            "text.ar",
+        ),
+        (
+            "models.toml",
+            "5.1 مليار",
+            "5.1 مليارات",
+            "gpt-oss-120b",
+            "description.ar",
+        ),
+        (
+            "companies.toml",
+            "مزيج الخبراء",
+            "خليط الخبراء",
+            "moonshot-ai",
+            "description.ar",
+        ),
+        // A group's place in the Global South follows its members'.
+        (
+            "countries.toml",
+            "global_south = false\nmembers",
+            "global_south = true\nmembers",
+            "g20",
+            "global_south",
+        ),
+        (
+            "sources.toml",
+            "title = \"China’s Overlooked AI Strategy: Beijing Is Using Soft Power to Gain Global Dominance\"",
+            "title = \"   \"",
+            "foreign-affairs-chinas-overlooked-ai-strategy-2025",
+            "title",
         ),
     ];
     for (file, from, to, record, field) in cases {

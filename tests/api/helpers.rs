@@ -426,6 +426,47 @@ pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_j
     problem
 }
 
+/// A copy of the dataset in a temporary folder, with `edit` applied to one file.
+pub fn edited_copy(file: &str, edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(data_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = edit(text.clone());
+    assert_ne!(edited, text, "the edit changed nothing");
+    std::fs::write(path, edited).unwrap();
+    dir
+}
+
+/// Asserts that a `POST` of `body` to `path` with `key` is refused with a 422 whose
+/// `errors` name `field`.
+pub async fn assert_refused(
+    app: &TestApp,
+    key: &str,
+    path: &str,
+    body: &serde_json::Value,
+    field: &str,
+) {
+    let response = app
+        .request(reqwest::Method::POST, path, Some(key))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 422).await;
+    assert!(
+        problem["errors"]
+            .as_array()
+            .is_some_and(|errors| errors.iter().any(|e| e["field"] == field)),
+        "{field}: {problem}"
+    );
+}
+
 /// Runs headless Chromium (Debian's, at /usr/bin/chromium) with `args` and a fresh profile,
 /// returning what it printed; `None` when it is not installed outside CI, where it must be.
 pub fn chromium(args: &[String]) -> Option<Vec<u8>> {

@@ -18,6 +18,7 @@ mod language;
 mod lists;
 mod models;
 mod openapi;
+mod provenance;
 mod resources;
 mod search;
 mod writes;

@@ -100,7 +100,9 @@ async fn sources_list_filter_and_resolve_by_id_or_key(backend: Backend) {
             .all(|s| s["language"] == "ar")
     );
 
-    let jazeera = app.get_json("/v1/sources?publisher=Al%20Jazeera").await;
+    let jazeera = app
+        .get_json("/v1/sources?publisher=Al%20Jazeera%20Net")
+        .await;
     assert!(!jazeera["data"].as_array().unwrap().is_empty());
     let social = app.get_json("/v1/sources?kind=social_post&limit=200").await;
     assert!(
@@ -112,7 +114,7 @@ async fn sources_list_filter_and_resolve_by_id_or_key(backend: Backend) {
     );
 
     let by_key = app.get_json("/v1/sources/aljazeera-ai-race-2025").await;
-    assert_eq!(by_key["publisher"], "Al Jazeera");
+    assert_eq!(by_key["publisher"], "Al Jazeera Net");
     assert_eq!(by_key["language"], "ar");
     let by_id = app
         .get_json(&format!("/v1/sources/{}", by_key["id"].as_str().unwrap()))
@@ -143,7 +145,7 @@ async fn statistics_list_filter_and_show_their_source(backend: Backend) {
     let s1 = app.get_json("/v1/statistics/article-s1").await;
     assert_eq!(s1["value"], 97_000_000.0);
     assert_eq!(s1["subject"]["key"], "deepseek");
-    assert_eq!(s1["source"]["key"], "aljazeera-ai-race-2025");
+    assert_eq!(s1["source"]["key"], "aurestv-ai-race-2025");
     let s5 = app.get_json("/v1/statistics/article-s5").await;
     assert_eq!(
         (s5["value_low"].as_f64(), s5["value_high"].as_f64()),
@@ -153,13 +155,13 @@ async fn statistics_list_filter_and_show_their_source(backend: Backend) {
     assert_eq!(s5["subject"]["key"], "US");
 
     let cases = [
-        ("metric=users", "article-s1"),
+        ("metric=monthly_active_users", "article-s1"),
         ("subject=deepseek", "article-s1"),
         ("subject=deepseek&subject_type=company", "article-s1"),
         ("subject=IN&subject_type=country", "article-s4"),
         ("subject=us", "article-s5"),
         ("metric=trust_in_ai&method=reported", "article-s4"),
-        ("source=aljazeera-ai-race-2025", "article-s6"),
+        ("source=aurestv-ai-race-2025", "article-s6"),
         ("period_from=2025-04-01&period_to=2025-04-30", "article-s1"),
     ];
     for (query, key) in cases {

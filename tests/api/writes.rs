@@ -7,7 +7,9 @@ use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, assert_problem, company_input, spawn_app_with_dataset};
+use crate::helpers::{
+    Backend, assert_problem, assert_refused, company_input, spawn_app_with_dataset,
+};
 
 async fn writes_need_a_live_key_of_the_right_role(backend: Backend) {
     let app = spawn_app_with_dataset(backend).await;
@@ -319,21 +321,7 @@ async fn bad_bodies_are_refused_naming_the_field_and_change_nothing(backend: Bac
         (statistic(json!({"subject_type": "model"})), "subject"),
         (statistic(json!({"source": null})), "source"),
     ] {
-        let response = app
-            .request(Method::POST, "/v1/statistics", Some(&key))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let problem = assert_problem(response, 422).await;
-        assert!(
-            problem["errors"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|e| e["field"] == field),
-            "{field}: {problem}"
-        );
+        assert_refused(&app, &key, "/v1/statistics", &body, field).await;
     }
     // Media types, syntax and size.
     let raw = |content_type: &str, body: Vec<u8>| {
@@ -417,7 +405,7 @@ async fn conflicts_are_409_naming_the_field_and_cited_records_cannot_be_deleted(
     assert_eq!(problem["errors"][0]["field"], "slug");
 
     for path in [
-        "/v1/sources/aljazeera-ai-race-2025",
+        "/v1/sources/aurestv-ai-race-2025",
         "/v1/models/deepseek-v3-base",
         "/v1/companies/openai",
         "/v1/statistics/article-s1",
