@@ -1,13 +1,13 @@
 //! Bilingual text, and the choice of one language for a response.
 //!
-//! A [`Localized`] value serializes as `{"en": …, "ar": …}`, or as a plain string in the
-//! language chosen for the response. The choice is made per serialization with
-//! [`to_json_in`], which sets it for the current thread while `serde_json` runs (it never
-//! awaits, so the choice cannot leak into another request).
+//! A [`Localized`] value holds both languages and serializes as `{"en": …, "ar": …}`.
+//! What a response shows is a [`Text`]: both languages, or the one chosen for it. The
+//! choice is a value (`Option<Lang>`) that whatever renders a record is given, never
+//! ambient state, so a renderer cannot forget it.
 
-use std::{borrow::Cow, cell::Cell};
+use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize, Serializer, ser::SerializeStruct};
+use serde::{Deserialize, Serialize};
 use utoipa::openapi::{ObjectBuilder, OneOfBuilder, RefOr, Schema, Type, schema::SchemaType};
 
 /// A language the API speaks.
@@ -62,9 +62,8 @@ impl Lang {
 }
 
 thread_local! {
-    static RESPONSE_LANG: Cell<Option<Lang>> = const { Cell::new(None) };
     /// The length of the last JSON this thread wrote, which the next starts with room for.
-    static LAST_LENGTH: Cell<usize> = const { Cell::new(0) };
+    static LAST_LENGTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// The most room a JSON buffer starts with, whatever the last one needed: below the
@@ -72,27 +71,21 @@ thread_local! {
 /// page fault for every page written.
 const MAX_START_CAPACITY: usize = 96 * 1024;
 
-/// Serializes `value` to JSON with every [`Localized`] in it rendered in `lang`
-/// (or in both languages when `lang` is `None`).
+/// Serializes `value` to JSON.
 ///
 /// The buffer starts with a quarter more room than the thread's last JSON took (up to
 /// [`MAX_START_CAPACITY`]): a page of fifty bilingual records, about 66 kB, otherwise
 /// grows from nothing and is copied at each doubling.
-pub fn to_json_in<T: Serialize + ?Sized>(
-    lang: Option<Lang>,
-    value: &T,
-) -> serde_json::Result<Vec<u8>> {
-    let previous = RESPONSE_LANG.with(|cell| cell.replace(lang));
-    let last = LAST_LENGTH.with(Cell::get);
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let last = LAST_LENGTH.with(std::cell::Cell::get);
     let mut json = Vec::with_capacity((last + last / 4).min(MAX_START_CAPACITY));
     let result = serde_json::to_writer(&mut json, value);
-    RESPONSE_LANG.with(|cell| cell.set(previous));
     LAST_LENGTH.with(|cell| cell.set(json.len()));
     result.map(|()| json)
 }
 
 /// Text in English and Arabic.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Localized {
     /// English.
@@ -116,17 +109,56 @@ impl Localized {
     }
 }
 
-impl Serialize for Localized {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match RESPONSE_LANG.with(Cell::get) {
-            Some(Lang::En) => serializer.serialize_str(&self.en),
-            Some(Lang::Ar) => serializer.serialize_str(&self.ar),
-            None => {
-                let mut both = serializer.serialize_struct("Localized", 2)?;
-                both.serialize_field("en", &self.en)?;
-                both.serialize_field("ar", &self.ar)?;
-                both.end()
-            }
+impl Localized {
+    /// The text as a response in `lang` shows it: both languages without a choice.
+    pub fn show(&self, lang: Option<Lang>) -> Text {
+        match lang {
+            None => Text::Both(self.clone()),
+            Some(Lang::En) => Text::One(self.en.clone()),
+            Some(Lang::Ar) => Text::One(self.ar.clone()),
+        }
+    }
+
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ar => &self.ar,
+        }
+    }
+}
+
+/// Text as a response shows it: `{"en": …, "ar": …}`, or a plain string in the language
+/// chosen for the response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Text {
+    /// Both languages: no language was chosen.
+    Both(Localized),
+    /// The chosen language only.
+    One(String),
+}
+
+impl Text {
+    /// Both languages, or one, of `en` and `ar` as `lang` chooses.
+    pub fn new(en: impl Into<String>, ar: impl Into<String>, lang: Option<Lang>) -> Self {
+        match lang {
+            None => Self::Both(Localized::new(en, ar)),
+            Some(Lang::En) => Self::One(en.into()),
+            Some(Lang::Ar) => Self::One(ar.into()),
+        }
+    }
+
+    /// Both or one of a pair of optional texts, when both are present.
+    pub fn from_parts(en: Option<String>, ar: Option<String>, lang: Option<Lang>) -> Option<Self> {
+        Some(Self::new(en?, ar?, lang))
+    }
+
+    /// The text in `lang`: the one shown, or `lang`'s of both.
+    pub fn get(&self, lang: Lang) -> &str {
+        match self {
+            Self::Both(both) => both.get(lang),
+            Self::One(one) => one,
         }
     }
 }
@@ -142,7 +174,7 @@ pub struct LocalizedText {
     pub ar: String,
 }
 
-impl utoipa::PartialSchema for Localized {
+impl utoipa::PartialSchema for Text {
     fn schema() -> RefOr<Schema> {
         OneOfBuilder::new()
             .item(
@@ -171,7 +203,7 @@ impl utoipa::PartialSchema for Localized {
     }
 }
 
-impl utoipa::ToSchema for Localized {
+impl utoipa::ToSchema for Text {
     fn name() -> Cow<'static, str> {
         Cow::Borrowed("Localized")
     }
@@ -204,17 +236,13 @@ mod tests {
     }
 
     #[test]
-    fn localized_text_serializes_in_the_chosen_language() {
+    fn text_shows_the_chosen_language_or_both() {
         let text = Localized::new("China", "الصين");
-        let both = to_json_in(None, &text).unwrap();
-        assert_eq!(
-            String::from_utf8(both).unwrap(),
-            r#"{"en":"China","ar":"الصين"}"#
-        );
-        let arabic = to_json_in(Some(Lang::Ar), &text).unwrap();
-        assert_eq!(String::from_utf8(arabic).unwrap(), r#""الصين""#);
-        // The choice does not outlive the call.
-        let after = serde_json::to_string(&text).unwrap();
-        assert_eq!(after, r#"{"en":"China","ar":"الصين"}"#);
+        let json = |lang| serde_json::to_string(&text.show(lang)).unwrap();
+        assert_eq!(json(None), r#"{"en":"China","ar":"الصين"}"#);
+        assert_eq!(json(Some(Lang::Ar)), r#""الصين""#);
+        assert_eq!(json(Some(Lang::En)), r#""China""#);
+        assert_eq!(text.show(Some(Lang::Ar)).get(Lang::Ar), "الصين");
+        assert_eq!(text.show(None).get(Lang::En), "China");
     }
 }

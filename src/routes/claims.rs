@@ -1,11 +1,10 @@
 //! `/v1/claims`: statements about the AI race, each weighed against evidence.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
-use entity::{claim, evidence};
+use entity::claim;
 use sea_orm::DatabaseConnection;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::{
@@ -14,189 +13,18 @@ use super::{
     query::{
         IfMatch, IfMatchWhenSent, IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse,
     },
-    statistics::Statistic,
-    views::{CompanyRef, SourceRef, SubjectRef, find, localized},
     writes,
 };
 use crate::{
-    domain::{
-        kinds::{Relation, Verdict},
-        lang::Localized,
-    },
+    domain::{kinds::Verdict, lang::Lang},
     error::ApiError,
     services::{
         claims::{self, Children, ClaimInput},
         listing::PageRequest,
         writes::WriteError,
     },
+    views::claims::Claim,
 };
-
-/// The claim as first published.
-#[derive(Serialize, ToSchema)]
-pub struct Original {
-    /// Its language (ISO 639-1).
-    #[schema(example = "ar")]
-    pub language: String,
-    /// Its words.
-    pub text: String,
-}
-
-/// Who made a claim.
-#[derive(Serialize, ToSchema)]
-pub struct Claimant {
-    /// Their name.
-    pub name: Localized,
-    /// Their role, when it matters.
-    pub role: Option<Localized>,
-    /// The company they speak for, if any.
-    pub company: Option<CompanyRef>,
-}
-
-/// A piece of evidence: a statistic or a source, and how it bears on the claim.
-#[derive(Serialize, ToSchema)]
-pub struct Evidence {
-    /// The record's id.
-    pub id: Uuid,
-    /// Whether it supports, contradicts, or gives context to the claim.
-    #[schema(value_type = Relation)]
-    pub relation: String,
-    /// The statistic, with its value, period and source.
-    pub statistic: Option<Statistic>,
-    /// The source, when the evidence is a source rather than a statistic.
-    pub source: Option<SourceRef>,
-    /// How it bears on the claim.
-    pub note: Option<Localized>,
-}
-
-/// A claim, its verdict, and the evidence weighed.
-#[derive(Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6e", "key": "article-c16",
-    "text": {"en": "OpenAI cut the prices of o3 by 80%.", "ar": "خفّضت OpenAI أسعار o3 بنسبة 80%."},
-    "original": {"language": "ar", "text": "OpenAI خفّضت أسعار o3 بنسبة 80%"},
-    "claimant": {"name": {"en": "aurestv.net (unsigned article)", "ar": "aurestv.net (مقال غير موقّع)"}, "role": null, "company": null},
-    "stated": null,
-    "source": {"id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6f", "key": "aurestv-ai-race-2025", "title": null, "publisher": "aurestv.net", "url": "https://aurestv.net/2025/11/%d9%85%d9%86-%d8%a7%d9%84%d8%a3%d9%82%d9%88%d9%89%d8%9f-%d8%a7%d9%84%d8%b0%d9%83%d8%a7%d8%a1-%d8%a7%d9%84%d8%a7%d8%b5%d8%b7%d9%86%d8%a7%d8%b9%d9%8a-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a-%d8%a3%d9%85/?amp=1", "published": null},
-    "topics": ["pricing"], "subjects": [{"type": "model", "key": "o3", "name": {"en": "o3", "ar": "o3"}}],
-    "verdict": "supported",
-    "verdict_summary": {"en": "OpenAI cut o3's API prices by 80% on 2025-06-10.", "ar": "خفّضت أوبن إيه آي أسعار o3 بنسبة 80% في 10 يونيو 2025."},
-    "evidence": [], "created_at": "2025-11-29T00:00:00Z", "updated_at": "2025-11-29T00:00:00Z"
-}))]
-pub struct Claim {
-    /// The record's id.
-    pub id: Uuid,
-    /// Its key in the curated dataset, if it came from there.
-    pub key: Option<String>,
-    /// The claim.
-    pub text: Localized,
-    /// The claim as first published.
-    pub original: Original,
-    /// Who made it.
-    pub claimant: Claimant,
-    /// When it was made.
-    pub stated: Option<NaiveDate>,
-    /// Where it appeared.
-    pub source: SourceRef,
-    /// What it is about, in broad terms.
-    pub topics: Vec<String>,
-    /// The models, companies and countries it concerns.
-    pub subjects: Vec<SubjectRef>,
-    /// The outcome of weighing it.
-    #[schema(value_type = Verdict)]
-    pub verdict: String,
-    /// Why it got that verdict.
-    pub verdict_summary: Option<Localized>,
-    /// What it was weighed against.
-    pub evidence: Vec<Evidence>,
-    /// When the record was created.
-    pub created_at: DateTime<Utc>,
-    /// When the record last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Claim {
-    /// The view of `claim`, taking its parts out of `parts`.
-    pub fn build(claim: claim::Model, parts: &mut claims::Parts) -> Result<Self, ApiError> {
-        let related = &parts.related;
-        let source = find(
-            related.sources.get(&claim.source_id),
-            "source",
-            claim.source_id,
-        )?;
-        let company = claim
-            .claimant_company_id
-            .map(|id| find(related.companies.get(&id), "company", id).map(CompanyRef::from))
-            .transpose()?;
-        let subjects = parts
-            .subjects
-            .remove(&claim.id)
-            .unwrap_or_default()
-            .iter()
-            .map(|subject| {
-                SubjectRef::resolve(
-                    related,
-                    subject.model_id,
-                    subject.company_id,
-                    subject.country_code.as_deref(),
-                )
-            })
-            .collect::<Result<_, _>>()?;
-        let evidence = parts
-            .evidence
-            .remove(&claim.id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|item| evidence_view(item, related))
-            .collect::<Result<_, _>>()?;
-        Ok(Self {
-            verdict_summary: localized(&claim.verdict_summary_en, &claim.verdict_summary_ar),
-            claimant: Claimant {
-                name: Localized::new(claim.claimant_name_en, claim.claimant_name_ar),
-                role: localized(&claim.claimant_role_en, &claim.claimant_role_ar),
-                company,
-            },
-            topics: parts.topics.remove(&claim.id).unwrap_or_default(),
-            id: claim.id,
-            key: claim.key,
-            text: Localized::new(claim.text_en, claim.text_ar),
-            original: Original {
-                language: claim.original_language,
-                text: claim.original_text,
-            },
-            stated: claim.stated_on,
-            source: SourceRef::from(source),
-            subjects,
-            verdict: claim.verdict,
-            evidence,
-            created_at: claim.created_at,
-            updated_at: claim.updated_at,
-        })
-    }
-}
-
-fn evidence_view(
-    item: evidence::Model,
-    related: &crate::services::related::Related,
-) -> Result<Evidence, ApiError> {
-    let statistic = item
-        .statistic_id
-        .map(|id| {
-            let stat = find(related.statistics.get(&id), "statistic", id)?;
-            Statistic::build(stat.clone(), related)
-        })
-        .transpose()?;
-    let source = item
-        .source_id
-        .map(|id| find(related.sources.get(&id), "source", id).map(SourceRef::from))
-        .transpose()?;
-    Ok(Evidence {
-        note: localized(&item.note_en, &item.note_ar),
-        id: item.id,
-        relation: item.relation,
-        statistic,
-        source,
-    })
-}
 
 /// Filters of `GET /v1/claims`.
 #[derive(Deserialize, IntoParams)]
@@ -256,8 +84,10 @@ pub async fn list_claims(
         stated_before: parse::date("stated_before", filters.stated_before)?,
         ..Default::default()
     };
-    let (rows, mut parts) = claims::list(db.get_ref(), filter, &page).await?;
-    super::page(&req, query.lang, rows, |row| Claim::build(row, &mut parts))
+    let (rows, parts) = claims::list(db.get_ref(), filter, &page).await?;
+    super::page(&req, query.lang, rows, |row| {
+        Ok(Claim::build(row, &parts, query.lang)?)
+    })
 }
 
 /// Get a claim, with its evidence and subjects.
@@ -315,9 +145,9 @@ impl writes::Editable for Claims {
         model.key.clone().unwrap_or_else(|| model.id.to_string())
     }
 
-    fn view(loaded: Self::Loaded) -> Result<Claim, ApiError> {
-        let (claim, mut parts) = loaded;
-        Claim::build(claim, &mut parts)
+    fn view(loaded: Self::Loaded, lang: Option<Lang>) -> Result<Claim, ApiError> {
+        let (claim, parts) = loaded;
+        Ok(Claim::build(claim, &parts, lang)?)
     }
 
     fn input_of(loaded: &Self::Loaded) -> ClaimInput {

@@ -1,20 +1,17 @@
 //! `/v1/companies`: the companies and labs that build models.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, Utc};
 use entity::company;
 use sea_orm::DatabaseConnection;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::{
     query::{IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
-    views::{CountryRef, SourceRef, find, localized},
     writes,
 };
 use crate::{
-    domain::{kinds::CompanyKind, lang::Localized},
+    domain::{kinds::CompanyKind, lang::Lang},
     error::ApiError,
     services::{
         claims::Children,
@@ -23,74 +20,8 @@ use crate::{
         related::Related,
         writes::WriteError,
     },
+    views::companies::Company,
 };
-
-/// A company or lab that builds models.
-#[derive(Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6e", "slug": "deepseek",
-    "name": {"en": "DeepSeek", "ar": "ديب سيك"}, "kind": "ai_lab",
-    "country": {"code": "CN", "name": {"en": "China", "ar": "الصين"}},
-    "founded": 2023, "headquarters": {"en": "Hangzhou", "ar": "هانغتشو"},
-    "website": "https://www.deepseek.com",
-    "description": {"en": "Chinese AI lab behind the open-weight DeepSeek-V3 and R1 models.", "ar": "مختبر صيني للذكاء الاصطناعي طوّر نموذجي DeepSeek-V3 وR1 مفتوحي الأوزان."},
-    "source": null, "created_at": "2025-11-29T00:00:00Z", "updated_at": "2025-11-29T00:00:00Z"
-}))]
-pub struct Company {
-    /// The record's id.
-    pub id: Uuid,
-    /// Its slug, used in URLs.
-    pub slug: String,
-    /// Its name.
-    pub name: Localized,
-    /// What kind of organization it is.
-    #[schema(value_type = CompanyKind)]
-    pub kind: String,
-    /// Where it is based.
-    pub country: CountryRef,
-    /// The year it was founded.
-    pub founded: Option<i32>,
-    /// Where its headquarters are.
-    pub headquarters: Option<Localized>,
-    /// Its website.
-    pub website: Option<String>,
-    /// What it does.
-    pub description: Localized,
-    /// Where these facts come from.
-    pub source: Option<SourceRef>,
-    /// When the record was created.
-    pub created_at: DateTime<Utc>,
-    /// When the record last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Company {
-    fn build(company: company::Model, related: &Related) -> Result<Self, ApiError> {
-        let country = find(
-            related.countries.get(&company.country_code),
-            "country",
-            &company.country_code,
-        )?;
-        let source = company
-            .source_id
-            .map(|id| find(related.sources.get(&id), "source", id).map(SourceRef::from))
-            .transpose()?;
-        Ok(Self {
-            headquarters: localized(&company.headquarters_en, &company.headquarters_ar),
-            id: company.id,
-            slug: company.slug,
-            name: Localized::new(company.name_en, company.name_ar),
-            kind: company.kind,
-            country: CountryRef::from(country),
-            founded: company.founded_year,
-            website: company.website,
-            description: Localized::new(company.description_en, company.description_ar),
-            source,
-            created_at: company.created_at,
-            updated_at: company.updated_at,
-        })
-    }
-}
 
 /// Filters of `GET /v1/companies`.
 #[derive(Deserialize, IntoParams)]
@@ -135,7 +66,9 @@ pub async fn list_companies(
         )?,
     };
     let (rows, related) = companies::list(db.get_ref(), filter, &page).await?;
-    super::page(&req, query.lang, rows, |row| Company::build(row, &related))
+    super::page(&req, query.lang, rows, |row| {
+        Ok(Company::build(row, &related, query.lang)?)
+    })
 }
 
 /// Writes and reads of single companies.
@@ -167,8 +100,8 @@ impl writes::Editable for Companies {
         model.slug.clone()
     }
 
-    fn view((company, related): Self::Loaded) -> Result<Company, ApiError> {
-        Company::build(company, &related)
+    fn view((company, related): Self::Loaded, lang: Option<Lang>) -> Result<Company, ApiError> {
+        Ok(Company::build(company, &related, lang)?)
     }
 
     fn input_of((company, related): &Self::Loaded) -> CompanyInput {

@@ -1,64 +1,17 @@
 //! `/v1/countries`: countries, regions and groups.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::{DateTime, Utc};
-use entity::country;
 use sea_orm::DatabaseConnection;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::query::{ItemDoc, ItemQuery, ListQuery, PagingDoc, parse};
 use crate::{
-    domain::{kinds::CountryKind, lang::Localized},
+    domain::kinds::CountryKind,
     error::ApiError,
     services::{countries, listing::PageRequest},
+    views::countries::Country,
 };
-
-/// A country, region or group of countries.
-#[derive(Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6e", "code": "IN", "kind": "country",
-    "name": {"en": "India", "ar": "الهند"}, "un_region": "Southern Asia", "global_south": true,
-    "members": [], "created_at": "2025-11-29T00:00:00Z", "updated_at": "2025-11-29T00:00:00Z"
-}))]
-pub struct Country {
-    /// The record's id.
-    pub id: Uuid,
-    /// ISO 3166-1 alpha-2 code for a country; a slug for a region or group.
-    pub code: String,
-    /// Country, region or group.
-    #[schema(value_type = CountryKind)]
-    pub kind: String,
-    /// Its name.
-    pub name: Localized,
-    /// The UN M49 sub-region it belongs to.
-    pub un_region: Option<String>,
-    /// Whether it is counted in the Global South.
-    pub global_south: bool,
-    /// For regions and groups: the codes of their member countries.
-    pub members: Vec<String>,
-    /// When the record was created.
-    pub created_at: DateTime<Utc>,
-    /// When the record last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<country::Model> for Country {
-    fn from(country: country::Model) -> Self {
-        Self {
-            id: country.id,
-            members: serde_json::from_value(country.members).unwrap_or_default(),
-            code: country.code,
-            kind: country.kind,
-            name: Localized::new(country.name_en, country.name_ar),
-            un_region: country.un_region,
-            global_south: country.global_south,
-            created_at: country.created_at,
-            updated_at: country.updated_at,
-        }
-    }
-}
 
 /// Filters of `GET /v1/countries`.
 #[derive(Deserialize, IntoParams)]
@@ -107,7 +60,9 @@ pub async fn list_countries(
         un_region: parse::key("un_region", filters.un_region)?,
     };
     let rows = countries::list(db.get_ref(), filter, &page).await?;
-    super::page(&req, query.lang, rows, |row| Ok(Country::from(row)))
+    super::page(&req, query.lang, rows, |row| {
+        Ok(Country::build(row, query.lang)?)
+    })
 }
 
 /// Get a country, region or group.
@@ -129,5 +84,5 @@ pub async fn find_country(
             resource: "country",
             id: code,
         })?;
-    super::json(query.lang, &Country::from(country))
+    super::json(query.lang, &Country::build(country, query.lang)?)
 }

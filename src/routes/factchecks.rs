@@ -8,19 +8,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{
-    claims::Claim,
-    query::{ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
-};
+use super::query::{ItemDoc, ItemQuery, ListQuery, PagingDoc, parse};
 use crate::{
     config::Publisher,
     domain::{
         figure::Figure,
-        kinds::{Qualifier, SubjectType, Verdict},
-        lang::{Lang, Localized},
+        kinds::{SubjectType, Verdict},
+        lang::{Lang, Text},
     },
     error::ApiError,
     services::{claims, companies, countries, listing::PageRequest, models, statistics},
+    views::claims::Claim,
 };
 
 /// A claim's verdict as one change left it.
@@ -36,7 +34,7 @@ pub struct VerdictChange {
     #[schema(value_type = Verdict)]
     pub verdict: String,
     /// Its summary at the time.
-    pub summary: Option<Localized>,
+    pub summary: Option<Text>,
 }
 
 /// A claim's verdict history.
@@ -70,7 +68,7 @@ pub async fn list_claim_verdicts(
             at: change.at,
             actor: change.actor,
             verdict: change.verdict,
-            summary: change.summary,
+            summary: change.summary.map(|summary| summary.show(query.lang)),
         })
         .collect();
     super::json(query.lang, &VerdictHistory { data })
@@ -118,8 +116,10 @@ async fn related_claims(
         )?,
         ..filter
     };
-    let (rows, mut parts) = claims::list(db, filter, &page).await?;
-    super::page(req, query.lang, rows, |row| Claim::build(row, &mut parts))
+    let (rows, parts) = claims::list(db, filter, &page).await?;
+    super::page(req, query.lang, rows, |row| {
+        Ok(Claim::build(row, &parts, query.lang)?)
+    })
 }
 
 /// List the claims a statistic is evidence for.
@@ -358,7 +358,7 @@ pub struct ClaimReviewList {
 
 /// The ClaimReview of `claim` in `lang`; `None` for a verdict that is not a rating of truth.
 pub fn review(claim: &Claim, lang: Lang, publisher: &Publisher) -> Option<ClaimReview> {
-    let verdict = Verdict::parse(&claim.verdict)?;
+    let verdict = claim.verdict;
     let rating = verdict.rating()?;
     let key = claim.key.clone().unwrap_or_else(|| claim.id.to_string());
     let claimant_is_person = claim.claimant.role.is_some() || claim.claimant.company.is_some();
@@ -421,11 +421,8 @@ pub fn review(claim: &Claim, lang: Lang, publisher: &Publisher) -> Option<ClaimR
     })
 }
 
-fn pick(text: &Localized, lang: Lang) -> &str {
-    match lang {
-        Lang::En => &text.en,
-        Lang::Ar => &text.ar,
-    }
+fn pick(text: &Text, lang: Lang) -> &str {
+    text.get(lang)
 }
 
 /// Get a claim's ClaimReview.
@@ -444,11 +441,11 @@ pub async fn find_claim_review(
     id: web::Path<String>,
     query: ItemQuery,
 ) -> Result<HttpResponse, ApiError> {
-    let (claim, mut parts) = find_claim(&db, &id).await?;
-    let claim = Claim::build(claim, &mut parts)?;
+    let (claim, parts) = find_claim(&db, &id).await?;
     let lang = query.lang.unwrap_or(Lang::En);
+    let claim = Claim::build(claim, &parts, Some(lang))?;
     let review = review(&claim, lang, &publisher)
-        .ok_or_else(|| ApiError::NoReview(claim.verdict.clone()))?;
+        .ok_or_else(|| ApiError::NoReview(claim.verdict.as_str().to_owned()))?;
     Ok(HttpResponse::Ok()
         .content_type("application/ld+json")
         .insert_header((header::CONTENT_LANGUAGE, lang.tag()))
@@ -489,11 +486,11 @@ pub async fn list_claim_reviews(
         ..Default::default()
     };
     let lang = query.lang.unwrap_or(Lang::En);
-    let (rows, mut parts) = claims::list(db.get_ref(), filter, &page).await?;
+    let (rows, parts) = claims::list(db.get_ref(), filter, &page).await?;
     let data = rows
         .items
         .into_iter()
-        .map(|row| Claim::build(row, &mut parts))
+        .map(|row| Claim::build(row, &parts, Some(lang)))
         .collect::<Result<Vec<_>, _>>()?
         .iter()
         .filter_map(|claim| review(claim, lang, &publisher))
@@ -533,9 +530,9 @@ pub async fn find_claim_card(
     id: web::Path<String>,
     query: ItemQuery,
 ) -> Result<HttpResponse, ApiError> {
-    let (claim, mut parts) = find_claim(&db, &id).await?;
-    let claim = Claim::build(claim, &mut parts)?;
+    let (claim, parts) = find_claim(&db, &id).await?;
     let lang = query.lang.unwrap_or(Lang::En);
+    let claim = Claim::build(claim, &parts, Some(lang))?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CONTENT_LANGUAGE, lang.tag()))
@@ -549,7 +546,7 @@ pub async fn find_claim_card(
 
 /// The card's HTML.
 pub fn card(claim: &Claim, lang: Lang, publisher: &Publisher) -> String {
-    let verdict = Verdict::parse(&claim.verdict).unwrap_or(Verdict::Unreviewed);
+    let verdict = claim.verdict;
     let (dir, align, font) = match lang {
         Lang::Ar => (
             "rtl",
@@ -644,12 +641,12 @@ pub fn card(claim: &Claim, lang: Lang, publisher: &Publisher) -> String {
 }
 
 /// A statistic's value as a reader of `lang` reads it, worded as its source words it.
-fn figure(stat: &super::statistics::Statistic, lang: Lang) -> String {
+fn figure(stat: &crate::views::statistics::Statistic, lang: Lang) -> String {
     Figure {
         value: stat.value,
         low: stat.value_low,
         high: stat.value_high,
-        qualifier: Qualifier::parse(&stat.qualifier).unwrap_or(Qualifier::Exact),
+        qualifier: stat.qualifier,
         unit: &stat.unit,
     }
     .text(lang)
@@ -657,7 +654,7 @@ fn figure(stat: &super::statistics::Statistic, lang: Lang) -> String {
 
 /// What a piece of evidence says, in `lang`, and where to read it: a statistic as
 /// `metric: figure — source title`, a source as `title — publisher`.
-fn evidence_label(item: &super::claims::Evidence, lang: Lang) -> Option<(String, String)> {
+fn evidence_label(item: &crate::views::claims::Evidence, lang: Lang) -> Option<(String, String)> {
     match (&item.statistic, &item.source) {
         (Some(stat), _) => Some((
             format!(

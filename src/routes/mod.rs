@@ -35,20 +35,19 @@ use crate::{
 };
 pub use views::ListBody;
 
-/// A 200 response with `body` as JSON in the chosen language.
+/// A 200 response with `body` as JSON, its texts already in `lang` (which the response
+/// names in `Content-Language`).
 pub fn json<T: Serialize>(lang: Option<Lang>, body: &T) -> Result<HttpResponse, ApiError> {
-    Ok(json_response(lang, json_bytes(lang, body)?))
+    Ok(json_response(lang, json_bytes(body)?))
 }
 
-/// `body` as JSON, with every localized text in `lang` (both languages without one).
-pub fn json_bytes<T: Serialize>(lang: Option<Lang>, body: &T) -> Result<web::Bytes, ApiError> {
-    lang::to_json_in(lang, body)
-        .map(web::Bytes::from)
-        .map_err(|err| {
-            anyhow::Error::new(err)
-                .context("failed to serialize a response")
-                .into()
-        })
+/// `body` as JSON.
+pub fn json_bytes<T: Serialize>(body: &T) -> Result<web::Bytes, ApiError> {
+    lang::to_json(body).map(web::Bytes::from).map_err(|err| {
+        anyhow::Error::new(err)
+            .context("failed to serialize a response")
+            .into()
+    })
 }
 
 /// A 200 response carrying `bytes`, JSON in `lang` (both languages without one).

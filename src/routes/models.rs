@@ -3,23 +3,18 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
 use entity::model;
 use sea_orm::DatabaseConnection;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::{
     query::{IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
-    views::{CompanyRef, CountryRef, ModelRef, SourceRef, find, localized},
     writes,
 };
 use crate::{
-    domain::{
-        kinds::{Modality, Openness},
-        lang::Localized,
-    },
+    domain::{kinds::Openness, lang::Lang},
     error::ApiError,
     services::{
         claims::Children,
@@ -28,112 +23,8 @@ use crate::{
         related::Related,
         writes::WriteError,
     },
+    views::models::Model,
 };
-
-/// An AI model.
-#[derive(Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6e", "slug": "deepseek-r1", "name": "DeepSeek-R1",
-    "company": {"slug": "deepseek", "name": {"en": "DeepSeek", "ar": "ديب سيك"}},
-    "country": {"code": "CN", "name": {"en": "China", "ar": "الصين"}},
-    "released": "2025-01-20", "openness": "open_weights", "license": "MIT",
-    "parameters_total": 671000000000u64, "parameters_active": 37000000000u64, "context_window": 128000,
-    "modalities": ["text"], "base_model": {"slug": "deepseek-v3-base", "name": "DeepSeek-V3-Base"},
-    "huggingface_repo": "deepseek-ai/DeepSeek-R1",
-    "description": {"en": "Reasoning model trained with reinforcement learning on DeepSeek-V3-Base.", "ar": "نموذج استدلال دُرّب بالتعلم المعزز انطلاقاً من DeepSeek-V3-Base."},
-    "source": null, "note": null, "depth": null,
-    "created_at": "2025-11-29T00:00:00Z", "updated_at": "2025-11-29T00:00:00Z"
-}))]
-pub struct Model {
-    /// The record's id.
-    pub id: Uuid,
-    /// Its slug, used in URLs.
-    pub slug: String,
-    /// Its name as its maker writes it.
-    pub name: String,
-    /// Who made it.
-    pub company: CompanyRef,
-    /// Its country of origin.
-    pub country: CountryRef,
-    /// When it was released.
-    pub released: Option<NaiveDate>,
-    /// How openly it is released.
-    #[schema(value_type = Openness)]
-    pub openness: String,
-    /// Its license: an SPDX id where there is one.
-    pub license: Option<String>,
-    /// Its total parameters.
-    pub parameters_total: Option<i64>,
-    /// Parameters active per token (mixture-of-experts models).
-    pub parameters_active: Option<i64>,
-    /// Its context window, in tokens.
-    pub context_window: Option<i64>,
-    /// What it takes in and puts out.
-    #[schema(value_type = Vec<Modality>)]
-    pub modalities: Vec<String>,
-    /// The model it was derived from.
-    pub base_model: Option<ModelRef>,
-    /// Its repository id on Hugging Face.
-    pub huggingface_repo: Option<String>,
-    /// What it is.
-    pub description: Localized,
-    /// Where these facts come from.
-    pub source: Option<SourceRef>,
-    /// What a reader should know about these facts.
-    pub note: Option<Localized>,
-    /// In a derivatives list: how many generations it is from the model asked about.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub depth: Option<u32>,
-    /// When the record was created.
-    pub created_at: DateTime<Utc>,
-    /// When the record last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Model {
-    fn build(model: model::Model, related: &Related, depth: Option<u32>) -> Result<Self, ApiError> {
-        let company = find(
-            related.companies.get(&model.company_id),
-            "company",
-            model.company_id,
-        )?;
-        let country = find(
-            related.countries.get(&model.country_code),
-            "country",
-            &model.country_code,
-        )?;
-        let base_model = model
-            .base_model_id
-            .map(|id| find(related.models.get(&id), "model", id).map(ModelRef::from))
-            .transpose()?;
-        let source = model
-            .source_id
-            .map(|id| find(related.sources.get(&id), "source", id).map(SourceRef::from))
-            .transpose()?;
-        Ok(Self {
-            note: localized(&model.note_en, &model.note_ar),
-            id: model.id,
-            slug: model.slug,
-            name: model.name,
-            company: CompanyRef::from(company),
-            country: CountryRef::from(country),
-            released: model.released_on,
-            openness: model.openness,
-            license: model.license,
-            parameters_total: model.parameters_total,
-            parameters_active: model.parameters_active,
-            context_window: model.context_window,
-            modalities: serde_json::from_value(model.modalities).unwrap_or_default(),
-            base_model,
-            huggingface_repo: model.huggingface_repo,
-            description: Localized::new(model.description_en, model.description_ar),
-            source,
-            depth,
-            created_at: model.created_at,
-            updated_at: model.updated_at,
-        })
-    }
-}
 
 /// Filters of `GET /v1/models`.
 #[derive(Deserialize, IntoParams)]
@@ -197,7 +88,7 @@ pub async fn list_models(
     };
     let (rows, related) = models::list(db.get_ref(), filter, &page).await?;
     super::page(&req, query.lang, rows, |row| {
-        Model::build(row, &related, None)
+        Ok(Model::build(row, &related, None, query.lang)?)
     })
 }
 
@@ -274,7 +165,7 @@ pub async fn list_model_derivatives(
             })?;
     super::page(&req, query.lang, rows, |row| {
         let depth = generations.get(&row.id).copied();
-        Model::build(row, &related, depth)
+        Ok(Model::build(row, &related, depth, query.lang)?)
     })
 }
 
@@ -307,8 +198,8 @@ impl writes::Editable for Models {
         model.slug.clone()
     }
 
-    fn view(loaded: Self::Loaded) -> Result<Model, ApiError> {
-        Model::build(loaded.0, &loaded.1, None)
+    fn view(loaded: Self::Loaded, lang: Option<Lang>) -> Result<Model, ApiError> {
+        Ok(Model::build(loaded.0, &loaded.1, None, lang)?)
     }
 
     fn input_of(loaded: &Self::Loaded) -> ModelInput {

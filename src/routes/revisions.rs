@@ -216,7 +216,7 @@ macro_rules! history_routes {
 
 history_routes!(
     Companies,
-    super::companies::Company,
+    crate::views::companies::Company,
     "List a company's revisions",
     "Restore a company as a revision left it",
     "/{key}/revisions",
@@ -226,7 +226,7 @@ history_routes!(
 );
 history_routes!(
     Models,
-    super::models::Model,
+    crate::views::models::Model,
     "List a model's revisions",
     "Restore a model as a revision left it",
     "/{key}/revisions",
@@ -236,7 +236,7 @@ history_routes!(
 );
 history_routes!(
     Sources,
-    super::sources::Source,
+    crate::views::sources::Source,
     "List a source's revisions",
     "Restore a source as a revision left it",
     "/{key}/revisions",
@@ -246,7 +246,7 @@ history_routes!(
 );
 history_routes!(
     Statistics,
-    super::statistics::Statistic,
+    crate::views::statistics::Statistic,
     "List a statistic's revisions",
     "Restore a statistic as a revision left it",
     "/{key}/revisions",
@@ -256,7 +256,7 @@ history_routes!(
 );
 history_routes!(
     Claims,
-    super::claims::Claim,
+    crate::views::claims::Claim,
     "List a claim's revisions",
     "Restore a claim as a revision left it",
     "/{key}/revisions",

@@ -10,7 +10,7 @@ use super::query::ListQuery;
 use crate::{
     domain::{
         cursor::Cursor,
-        lang::{Lang, Localized},
+        lang::{Lang, Localized, Text},
         search_text::{self, Query},
     },
     error::ApiError,
@@ -43,9 +43,9 @@ pub struct SearchHit {
     /// The record's key, slug or id: its URL is `/v1/{type}/{key}`.
     pub key: String,
     /// Its title.
-    pub title: Localized,
+    pub title: Text,
     /// A short extract around the match, HTML-escaped, with the matched words in `<mark>`.
-    pub snippet: Localized,
+    pub snippet: Text,
     /// How well it matches: higher is better, a match in a name or title weighing ten
     /// times one in a description. Scores compare hits within one search; their scale
     /// depends on the database behind the service (PostgreSQL's `ts_rank`, SQLite's
@@ -193,18 +193,19 @@ pub async fn search_records(
                 SearchHit {
                     kind: hit.kind.table(),
                     key: hit.key,
-                    snippet: Localized::new(
+                    snippet: Text::new(
                         cut(Lang::En, |t| t.en.as_str()),
                         cut(Lang::Ar, |t| t.ar.as_str()),
+                        lang,
                     ),
-                    title: hit.title,
+                    title: hit.title.show(lang),
                     score: (hit.score * 1e6).round() / 1e6,
                 }
             })
             .collect();
         let body = SearchResults { data, next_cursor };
         Ok(search_cache::Page {
-            body: super::json_bytes(lang, &body)?,
+            body: super::json_bytes(&body)?,
             next_cursor: body.next_cursor,
         })
     };

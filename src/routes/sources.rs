@@ -1,20 +1,17 @@
 //! `/v1/sources`: where facts come from.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
 use entity::source;
 use sea_orm::DatabaseConnection;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::{
     query::{IfNoneMatch, ItemDoc, ItemQuery, ListQuery, PagingDoc, parse},
-    views::localized,
     writes,
 };
 use crate::{
-    domain::{kinds::SourceKind, lang::Localized},
+    domain::{kinds::SourceKind, lang::Lang},
     error::ApiError,
     services::{
         claims::Children,
@@ -22,68 +19,8 @@ use crate::{
         sources::{self, SourceInput},
         writes::WriteError,
     },
+    views::sources::Source,
 };
-
-/// Where a fact comes from.
-#[derive(Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6e", "key": "altman-reddit-ama-2025",
-    "title": "AMA with OpenAI's Sam Altman, Mark Chen, Kevin Weil, Srinivas Narayanan, Michelle Pokrass, and Hongyu Ren",
-    "publisher": "Reddit (r/OpenAI)", "url": "https://www.reddit.com/r/OpenAI/comments/1ieonxv/",
-    "language": "en", "kind": "social_post", "published": "2025-01-31", "retrieved_at": null,
-    "archive_url": null, "note": null,
-    "created_at": "2025-11-29T00:00:00Z", "updated_at": "2025-11-29T00:00:00Z"
-}))]
-pub struct Source {
-    /// The record's id.
-    pub id: Uuid,
-    /// Its key in the curated dataset, if it came from there.
-    pub key: Option<String>,
-    /// Its title as it shows it, in its own language; `null` when it could not be verified
-    /// (cite the source by publisher and address then).
-    pub title: Option<String>,
-    /// Who published it.
-    pub publisher: String,
-    /// Where to read it.
-    pub url: String,
-    /// Its language (ISO 639-1).
-    pub language: String,
-    /// What kind of publication it is.
-    #[schema(value_type = SourceKind)]
-    pub kind: String,
-    /// When it was published.
-    pub published: Option<NaiveDate>,
-    /// When it was last read.
-    pub retrieved_at: Option<DateTime<Utc>>,
-    /// An archived copy.
-    pub archive_url: Option<String>,
-    /// What a reader should know about it.
-    pub note: Option<Localized>,
-    /// When the record was created.
-    pub created_at: DateTime<Utc>,
-    /// When the record last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<source::Model> for Source {
-    fn from(source: source::Model) -> Self {
-        Self {
-            note: localized(&source.note_en, &source.note_ar),
-            id: source.id,
-            key: source.key,
-            title: source.title,
-            publisher: source.publisher,
-            url: source.url,
-            language: source.language,
-            kind: source.kind,
-            published: source.published_on,
-            retrieved_at: source.retrieved_at,
-            archive_url: source.archive_url,
-            created_at: source.created_at,
-            updated_at: source.updated_at,
-        }
-    }
-}
 
 /// Filters of `GET /v1/sources`.
 #[derive(Deserialize, IntoParams)]
@@ -132,7 +69,9 @@ pub async fn list_sources(
         language: parse::key("language", filters.language)?,
     };
     let rows = sources::list(db.get_ref(), filter, &page).await?;
-    super::page(&req, query.lang, rows, |row| Ok(Source::from(row)))
+    super::page(&req, query.lang, rows, |row| {
+        Ok(Source::build(row, query.lang)?)
+    })
 }
 
 /// Get a source.
@@ -182,8 +121,8 @@ impl writes::Editable for Sources {
         model.key.clone().unwrap_or_else(|| model.id.to_string())
     }
 
-    fn view(loaded: Self::Loaded) -> Result<Source, ApiError> {
-        Ok(Source::from(loaded))
+    fn view(loaded: Self::Loaded, lang: Option<Lang>) -> Result<Source, ApiError> {
+        Ok(Source::build(loaded, lang)?)
     }
 
     fn input_of(loaded: &Self::Loaded) -> SourceInput {

@@ -41,8 +41,8 @@ fn version_in(tag: &str) -> Option<i32> {
         .ok()
 }
 
-fn serialize<T: serde::Serialize>(lang: Option<Lang>, view: &T) -> Result<Vec<u8>, ApiError> {
-    lang::to_json_in(lang, view).map_err(|err| {
+fn serialize<T: serde::Serialize>(view: &T) -> Result<Vec<u8>, ApiError> {
+    lang::to_json(view).map_err(|err| {
         anyhow::Error::new(err)
             .context("failed to serialize a response")
             .into()
@@ -142,7 +142,7 @@ pub fn precondition_failed<T: serde::Serialize>(
     current: &T,
 ) -> Result<ApiError, ApiError> {
     Ok(ApiError::PreconditionFailed {
-        current: etag(version, &serialize(None, current)?),
+        current: etag(version, &serialize(current)?),
     })
 }
 
@@ -152,7 +152,7 @@ pub fn created<T: serde::Serialize>(
     view: &T,
     location: String,
 ) -> Result<Stored, ApiError> {
-    let body = serialize(None, view)?;
+    let body = serialize(view)?;
     Ok(Stored {
         status: 201,
         etag: Some(etag(version, &body)),
@@ -163,7 +163,7 @@ pub fn created<T: serde::Serialize>(
 
 /// A 200 with a changed record and its ETag.
 pub fn changed<T: serde::Serialize>(version: i32, view: &T) -> Result<HttpResponse, ApiError> {
-    let body = serialize(None, view)?;
+    let body = serialize(view)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(version, &body)))
         .content_type(header::ContentType::json())
@@ -299,8 +299,8 @@ pub trait Editable {
     }
     /// Its URL key.
     fn url_key(model: &Self::Model) -> String;
-    /// Its view.
-    fn view(loaded: Self::Loaded) -> Result<Self::View, ApiError>;
+    /// Its view, in `lang` (both languages without one).
+    fn view(loaded: Self::Loaded, lang: Option<Lang>) -> Result<Self::View, ApiError>;
     /// The input that would recreate it as it is.
     fn input_of(loaded: &Self::Loaded) -> Self::Input;
     /// Validates an input into a row (and claim parts), for a new or an existing record.
@@ -365,7 +365,7 @@ pub async fn get<R: Editable>(
     // should not carry (or copy) in its own.
     let loaded = Box::pin(load::<R>(db, key)).await?;
     let version = version::<R>(&loaded);
-    let body = serialize(lang, &R::view(loaded)?)?;
+    let body = serialize(&R::view(loaded, lang)?)?;
     let tag = match digest {
         Some(digest) => format!("\"{version}-{digest}\""),
         None => etag(version, &body),
@@ -378,7 +378,7 @@ async fn lost_race<R: Editable>(db: &sea_orm::DatabaseConnection, key: &str) -> 
     let current = async {
         let loaded = load::<R>(db, key).await?;
         let version = version::<R>(&loaded);
-        precondition_failed(version, &R::view(loaded)?)
+        precondition_failed(version, &R::view(loaded, None)?)
     };
     current.await.unwrap_or_else(|err| err)
 }
@@ -421,7 +421,7 @@ where
         let version = version::<R>(&loaded);
         created(
             version,
-            &R::view(loaded)?,
+            &R::view(loaded, None)?,
             format!("/v1/{}/{key}", R::RESOURCE),
         )
     })
@@ -511,7 +511,7 @@ async fn respond_changed<R: Editable>(
 ) -> Result<HttpResponse, ApiError> {
     let loaded = load::<R>(db, key).await?;
     let version = version::<R>(&loaded);
-    changed(version, &R::view(loaded)?)
+    changed(version, &R::view(loaded, None)?)
 }
 
 /// The id of the record `key` names, whether it exists or was deleted (then found through
