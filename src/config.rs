@@ -118,6 +118,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "how long an instance trusts the data version it last read when answering If-None-Match; 0 reads it every time",
     ),
     (
+        "MIZAN_BUILD_ID",
+        "(a digest of the running executable)",
+        "what every entity tag digests besides the data: a new build, which may show records differently, changes every tag; instances of one build must share it",
+    ),
+    (
         "MIZAN_SEARCH_CACHE_BYTES",
         "8388608",
         "how many bytes of rendered search pages to keep, each under the data version it was read at; 0 keeps none",
@@ -181,6 +186,9 @@ pub struct Config {
     pub etag_max_age: Duration,
     /// How many bytes of rendered search pages to keep; zero for none.
     pub search_cache_bytes: u64,
+    /// What every entity tag digests besides the data; `None` for a digest of the running
+    /// executable.
+    pub build_id: Option<String>,
     /// Who publishes the fact-checks, and where the service is reached.
     pub publisher: Publisher,
     /// The origins whose pages may write through the API.
@@ -280,6 +288,9 @@ impl Config {
             ),
             etag_max_age: Duration::from_millis(vars.parsed("MIZAN_ETAG_MAX_AGE_MS", 100)?),
             search_cache_bytes: vars.parsed("MIZAN_SEARCH_CACHE_BYTES", 8 * 1024 * 1024)?,
+            build_id: vars
+                .get("MIZAN_BUILD_ID")
+                .filter(|id| !id.trim().is_empty()),
             rate_limits: RateLimitConfig {
                 anonymous_per_minute: vars.parsed("MIZAN_RATE_LIMIT_ANONYMOUS", 600)?,
                 key_per_minute: vars.parsed("MIZAN_RATE_LIMIT_KEY", 6000)?,

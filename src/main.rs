@@ -1,5 +1,4 @@
 use clap::Parser;
-use migration::{Migrator, MigratorTrait};
 use mizan::{
     cli::{Cli, Command, KeysCommand},
     config::Config,
@@ -23,12 +22,12 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let db = startup::connect(&config).await?;
-            Migrator::up(&db, None).await?;
+            startup::migrate(&db).await?;
             tracing::info!("migrations applied");
         }
         Command::Seed => {
             let db = startup::connect(&config).await?;
-            Migrator::up(&db, None).await?;
+            startup::migrate(&db).await?;
             let report = dataset::seed(&db, &config.data_dir).await?;
             tracing::info!(
                 created = report.created,
@@ -40,7 +39,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Openapi => println!("{}", startup::openapi().to_pretty_json()?),
         Command::Keys { action } => {
             let db = startup::connect(&config).await?;
-            Migrator::up(&db, None).await?;
+            startup::migrate(&db).await?;
             match action {
                 KeysCommand::Create { name, role } => {
                     let role = Role::parse(&role)

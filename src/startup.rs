@@ -46,9 +46,7 @@ impl Application {
     /// (when configured to), and binds the listener.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = connect(&config).await?;
-        Migrator::up(&db, None)
-            .await
-            .context("failed to migrate the database")?;
+        migrate(&db).await?;
         if config.seed_on_start {
             dataset::seed_if_empty(&db, &config.data_dir).await?;
         }
@@ -79,6 +77,18 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Applies the migrations and brings stored history up to this build
+/// (`services::upgrade`).
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None)
+        .await
+        .context("failed to migrate the database")?;
+    crate::services::upgrade::run(db)
+        .await
+        .context("failed to upgrade the history")?;
+    Ok(())
 }
 
 /// How long a pooled connection may sit idle before it is checked on checkout: idle
@@ -138,6 +148,19 @@ fn worker_pool(shared: &DatabaseConnection, workers: usize) -> DatabaseConnectio
     )
 }
 
+/// The build's id when none is configured: the version and a digest of the running
+/// executable, so that every build (and only a new build) gets new entity tags, and
+/// instances of one build agree.
+fn executable_digest() -> String {
+    let digest = std::env::current_exe()
+        .and_then(std::fs::read)
+        .map(|bytes| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)));
+    match digest {
+        Ok(digest) => format!("{}+{digest}", env!("CARGO_PKG_VERSION")),
+        Err(_) => env!("CARGO_PKG_VERSION").to_owned(),
+    }
+}
+
 fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow::Result<Server> {
     let workers = std::thread::available_parallelism().map_or(1, NonZero::get);
     let metrics = HttpMetrics::new()?;
@@ -157,6 +180,9 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
     let data_version = web::Data::new(crate::services::freshness::DataVersion::new(
         config.etag_max_age,
     ));
+    let build_id = web::Data::new(routes::writes::BuildId(
+        config.build_id.clone().unwrap_or_else(executable_digest),
+    ));
     let publisher = web::Data::new(config.publisher.clone());
     let write_origins = config.cors_write_origins.clone();
     let rate_limits = web::Data::new(routes::limits::RateLimits::new(&config.rate_limits));
@@ -173,6 +199,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             .app_data(rate_limits.clone())
             .app_data(request_limits.clone())
             .app_data(data_version.clone())
+            .app_data(build_id.clone())
             .app_data(search_cache.clone())
             .app_data(web::QueryConfig::default().error_handler(error::extractors::query))
             .app_data(web::PathConfig::default().error_handler(error::extractors::path))
@@ -306,6 +333,7 @@ fn routes(config: &mut ServiceConfig) {
                 )
                 .service(routes::factchecks::list_claim_reviews)
                 .service(routes::revisions::list_revisions)
+                .service(scope("/events").service(routes::events::list_events))
                 .service(
                     scope("/keys")
                         .service(routes::keys::create_key)
@@ -342,7 +370,8 @@ An unknown or repeated parameter is a 400.\n\n\
         (name = "claims", description = "Claims about the AI race, weighed against evidence"),
         (name = "search", description = "Full-text search in Arabic and English"),
         (name = "fact-checks", description = "Verdict histories, the claims that bear on a record, ClaimReview JSON-LD and embeddable cards"),
-        (name = "revisions", description = "Who changed what and when; restoring a record as a revision left it"),
+        (name = "revisions", description = "Who changed what and when, each record as the API showed it before and after; restoring a record as a revision left it"),
+        (name = "events", description = "The change log: every change to every record, in commit order, for webhooks, feeds and anyone who polls"),
         (name = "keys", description = "API keys (admin only)"),
         (name = "health", description = "Liveness, readiness and Prometheus metrics"),
     ),

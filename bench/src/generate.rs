@@ -14,7 +14,7 @@ use entity::{
 };
 use mizan::{
     domain::kinds::{CompanyKind, Method, Openness, Relation, SourceKind, Verdict},
-    services::records::fill_search,
+    services::resources::Resource,
 };
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
@@ -67,7 +67,7 @@ impl Writers {
         mut rows: Vec<E::Model>,
     ) -> anyhow::Result<()>
     where
-        E: EntityTrait,
+        E: Indexed,
         E::Model: ModelTrait<Entity = E> + IntoActiveModel<E::ActiveModel>,
         E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
     {
@@ -279,11 +279,39 @@ fn pick<'a>(rng: &mut ChaCha8Rng, values: &[&'a str]) -> &'a str {
     values.choose(rng).copied().unwrap_or_default()
 }
 
+/// A table whose rows the generator writes, and how their search columns are filled:
+/// as the write path fills them, for the tables that have them.
+trait Indexed: EntityTrait {
+    /// Fills `row`'s search columns.
+    fn index(_row: &mut Self::Model) {}
+}
+
+macro_rules! indexed_by {
+    ($($entity:ty => $resource:ty),* ; $($plain:ty),*) => {
+        $(impl Indexed for $entity {
+            fn index(row: &mut Self::Model) {
+                <$resource as Resource>::index(row);
+            }
+        })*
+        $(impl Indexed for $plain {})*
+    };
+}
+
+indexed_by!(
+    source::Entity => mizan::services::sources::Sources,
+    company::Entity => mizan::services::companies::Companies,
+    model::Entity => mizan::services::models::Models,
+    metric::Entity => mizan::services::metrics::Metrics,
+    statistic::Entity => mizan::services::statistics::Statistics,
+    claim::Entity => mizan::services::claims::Claims;
+    evidence::Entity, claim_subject::Entity, claim_topic::Entity
+);
+
 /// Writes `rows`, each with its search columns filled: with `COPY` on PostgreSQL (one
 /// stream, no statement to parse per batch), in multi-row `INSERT`s elsewhere.
 async fn insert<E>(db: &DatabaseConnection, rows: Vec<E::Model>) -> anyhow::Result<()>
 where
-    E: EntityTrait,
+    E: Indexed,
     E::Model: ModelTrait<Entity = E> + IntoActiveModel<E::ActiveModel>,
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
@@ -292,7 +320,7 @@ where
     }
     let mut batch = Vec::with_capacity(BATCH);
     for mut row in rows {
-        fill_search::<E>(&mut row);
+        E::index(&mut row);
         batch.push(row.into_active_model());
         if batch.len() == BATCH {
             E::insert_many(std::mem::take(&mut batch)).exec(db).await?;
@@ -310,7 +338,7 @@ const COPY_CHUNK: usize = 1 << 20;
 /// Streams `rows` into `E`'s table with `COPY ... FROM STDIN` in its text format.
 async fn copy<E>(db: &DatabaseConnection, rows: Vec<E::Model>) -> anyhow::Result<()>
 where
-    E: EntityTrait,
+    E: Indexed,
     E::Model: ModelTrait<Entity = E>,
 {
     let columns: Vec<E::Column> = E::Column::iter().collect();
@@ -329,7 +357,7 @@ where
         .await?;
     let mut buffer = Vec::with_capacity(COPY_CHUNK + 4096);
     for mut row in rows {
-        fill_search::<E>(&mut row);
+        E::index(&mut row);
         for (i, column) in columns.iter().enumerate() {
             if i > 0 {
                 buffer.push(b'\t');

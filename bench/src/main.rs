@@ -11,7 +11,6 @@ use std::time::Instant;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use clap::{Parser, Subcommand};
-use migration::{Migrator, MigratorTrait};
 use mizan::domain::cursor::Cursor;
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use uuid::Uuid;
@@ -69,7 +68,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Generate { scale, seed, data } => {
             let db = Database::connect(database_url()?).await?;
             let started = Instant::now();
-            Migrator::up(&db, None).await?;
+            mizan::startup::migrate(&db).await?;
             mizan::dataset::seed(&db, &data).await?;
             let curated = started.elapsed().as_secs_f64();
             let generated = generate::generate(&db, scale, seed, &data).await?;

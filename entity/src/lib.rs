@@ -6,6 +6,7 @@ pub mod claim_subject;
 pub mod claim_topic;
 pub mod company;
 pub mod country;
+pub mod event;
 pub mod evidence;
 pub mod idempotency_key;
 pub mod metric;

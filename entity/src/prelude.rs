@@ -6,6 +6,7 @@ pub use super::claim_subject::Entity as ClaimSubjects;
 pub use super::claim_topic::Entity as ClaimTopics;
 pub use super::company::Entity as Companies;
 pub use super::country::Entity as Countries;
+pub use super::event::Entity as Events;
 pub use super::evidence::Entity as Evidence;
 pub use super::idempotency_key::Entity as IdempotencyKeys;
 pub use super::metric::Entity as Metrics;

@@ -17,6 +17,7 @@ pub struct Model {
     pub before: Option<Json>,
     #[sea_orm(column_type = "Json")]
     pub after: Option<Json>,
+    pub schema_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

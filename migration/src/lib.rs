@@ -13,6 +13,7 @@ mod m20261129_000001_keep_searched_rows_inline;
 mod m20261130_000001_one_search_configuration;
 mod m20261207_000001_qualify_statistics;
 mod m20261207_000002_make_source_titles_optional;
+mod m20261208_000001_create_events;
 
 /// Every migration, in the order it runs.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_one_search_configuration::Migration),
             Box::new(m20261207_000001_qualify_statistics::Migration),
             Box::new(m20261207_000002_make_source_titles_optional::Migration),
+            Box::new(m20261208_000001_create_events::Migration),
         ]
     }
 }

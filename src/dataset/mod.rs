@@ -1,8 +1,10 @@
-//! The curated dataset in `data/`: read, checked as a whole, then applied to the database
-//! as the difference from what is there, each change with its revision.
+//! The curated dataset in `data/`: read into the same inputs the API takes, and applied
+//! through the same write path, as the difference from what the database holds. Each rule
+//! of a record is the write path's own; what this module adds is what only a curated,
+//! hand-edited dataset needs: every record has a key, keys are unique in their file, the
+//! Arabic follows the glossary, and a figure's own words agree with its qualifier.
 
 mod apply;
-pub mod files;
 pub mod wording;
 
 use std::{
@@ -12,37 +14,50 @@ use std::{
 };
 
 use anyhow::Context;
-use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
-use serde::de::DeserializeOwned;
-use toml::value::Datetime;
+use serde_json::Value;
 
-use crate::domain::{
-    kinds::{
-        CompanyKind, CountryKind, Method, Modality, Openness, PeriodPrecision, Qualifier, Relation,
-        SourceKind, SubjectType, Verdict,
+use crate::{
+    domain::input::{Faults, Parse},
+    error::FieldError,
+    services::{
+        claims::ClaimInput, companies::CompanyInput, countries::CountryInput, metrics::MetricInput,
+        models::ModelInput, sources::SourceInput, statistics::StatisticInput,
     },
-    lang::Localized,
 };
-pub use apply::Report;
+pub use apply::{Report, apply};
 
-/// Every file of the dataset, parsed.
+/// One record of a file: its key, the record as written (as JSON), and the input it reads
+/// as (with placeholders where it does not; see `faults`).
+#[derive(Debug, Clone)]
+pub struct Entry<I> {
+    /// Its key (slug, code or key): how it keeps its identity across loads.
+    pub key: String,
+    /// The record as the file writes it, as JSON.
+    pub json: Value,
+    /// What it reads as.
+    pub input: I,
+    /// What could not be read.
+    pub faults: Vec<FieldError>,
+}
+
+/// Every file of the dataset, read.
 #[derive(Debug, Default)]
 pub struct Dataset {
     /// `countries.toml`
-    pub countries: files::CountriesFile,
+    pub countries: Vec<Entry<CountryInput>>,
     /// `sources.toml`
-    pub sources: files::SourcesFile,
+    pub sources: Vec<Entry<SourceInput>>,
     /// `companies.toml`
-    pub companies: files::CompaniesFile,
+    pub companies: Vec<Entry<CompanyInput>>,
     /// `models.toml`
-    pub models: files::ModelsFile,
+    pub models: Vec<Entry<ModelInput>>,
     /// `metrics.toml`
-    pub metrics: files::MetricsFile,
+    pub metrics: Vec<Entry<MetricInput>>,
     /// `statistics.toml`
-    pub statistics: files::StatisticsFile,
+    pub statistics: Vec<Entry<StatisticInput>>,
     /// `claims.toml`
-    pub claims: files::ClaimsFile,
+    pub claims: Vec<Entry<ClaimInput>>,
 }
 
 /// One thing wrong with the dataset, naming the file, the record and the field.
@@ -84,52 +99,293 @@ pub enum DatasetError {
     Invalid(Vec<Problem>),
 }
 
+/// Where each file's records are, and which field is their key.
+const FILES: [(&str, &str, &str); 7] = [
+    ("countries.toml", "countries", "code"),
+    ("sources.toml", "sources", "key"),
+    ("companies.toml", "companies", "slug"),
+    ("models.toml", "models", "slug"),
+    ("metrics.toml", "metrics", "key"),
+    ("statistics.toml", "statistics", "key"),
+    ("claims.toml", "claims", "key"),
+];
+
 impl Dataset {
     /// Reads every file in `dir`; a missing file counts as empty.
     pub fn read(dir: &Path) -> Result<Self, DatasetError> {
         Ok(Self {
-            countries: read_file(dir, "countries.toml")?,
-            sources: read_file(dir, "sources.toml")?,
-            companies: read_file(dir, "companies.toml")?,
-            models: read_file(dir, "models.toml")?,
-            metrics: read_file(dir, "metrics.toml")?,
-            statistics: read_file(dir, "statistics.toml")?,
-            claims: read_file(dir, "claims.toml")?,
+            countries: read_file(dir, 0)?,
+            sources: read_file(dir, 1)?,
+            companies: read_file(dir, 2)?,
+            models: read_file(dir, 3)?,
+            metrics: read_file(dir, 4)?,
+            statistics: read_file(dir, 5)?,
+            claims: read_file(dir, 6)?,
         })
     }
 
-    /// Every rule the dataset breaks; empty when it can be loaded.
+    /// What is wrong with the files on their own, without the database: fields that do
+    /// not read, missing or repeated keys, Arabic the glossary refuses, figures whose own
+    /// words contradict their qualifier. The records' rules are checked as they are
+    /// applied.
     pub fn problems(&self) -> Vec<Problem> {
-        Checker::default().check(self)
+        let mut problems = Vec::new();
+        faults_and_keys(&mut problems, FILES[0].0, &self.countries);
+        faults_and_keys(&mut problems, FILES[1].0, &self.sources);
+        faults_and_keys(&mut problems, FILES[2].0, &self.companies);
+        faults_and_keys(&mut problems, FILES[3].0, &self.models);
+        faults_and_keys(&mut problems, FILES[4].0, &self.metrics);
+        faults_and_keys(&mut problems, FILES[5].0, &self.statistics);
+        faults_and_keys(&mut problems, FILES[6].0, &self.claims);
+        for (file, entries) in [
+            (
+                FILES[0].0,
+                self.countries
+                    .iter()
+                    .map(|e| (&e.key, &e.json))
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                FILES[1].0,
+                self.sources.iter().map(|e| (&e.key, &e.json)).collect(),
+            ),
+            (
+                FILES[2].0,
+                self.companies.iter().map(|e| (&e.key, &e.json)).collect(),
+            ),
+            (
+                FILES[3].0,
+                self.models.iter().map(|e| (&e.key, &e.json)).collect(),
+            ),
+            (
+                FILES[4].0,
+                self.metrics.iter().map(|e| (&e.key, &e.json)).collect(),
+            ),
+            (
+                FILES[5].0,
+                self.statistics.iter().map(|e| (&e.key, &e.json)).collect(),
+            ),
+            (
+                FILES[6].0,
+                self.claims.iter().map(|e| (&e.key, &e.json)).collect(),
+            ),
+        ] {
+            for (key, json) in entries {
+                glossary(&mut problems, file, key, "", json);
+            }
+        }
+        self.bounds(&mut problems);
+        problems
+    }
+
+    /// Figures stored as exact whose own words put a bound before them ("more than 500",
+    /// «نحو 97 مليون»): in their note, or in the original text of a claim citing them.
+    fn bounds(&self, problems: &mut Vec<Problem>) {
+        let check = |problems: &mut Vec<Problem>,
+                     file,
+                     record: &str,
+                     field: &str,
+                     text: &str,
+                     stat: &Entry<StatisticInput>| {
+            if stat
+                .input
+                .qualifier
+                .is_some_and(|q| q != crate::domain::kinds::Qualifier::Exact)
+            {
+                return;
+            }
+            let Some(value) = stat.input.value else {
+                return;
+            };
+            if let Some((qualifier, words)) = wording::stated_bound(text, value) {
+                problems.push(Problem {
+                    file,
+                    record: record.to_owned(),
+                    field: field.to_owned(),
+                    message: format!(
+                        "says «{words}» of statistic `{}`, which is stored as exact: give it `qualifier = \"{qualifier}\"`",
+                        stat.key
+                    ),
+                });
+            }
+        };
+        for stat in &self.statistics {
+            if let Some(note) = &stat.input.note {
+                check(problems, FILES[5].0, &stat.key, "note.en", &note.en, stat);
+                check(problems, FILES[5].0, &stat.key, "note.ar", &note.ar, stat);
+            }
+        }
+        for claim in &self.claims {
+            for item in &claim.input.evidence {
+                let Some(key) = &item.statistic else { continue };
+                if let Some(stat) = self.statistics.iter().find(|s| &s.key == key) {
+                    check(
+                        problems,
+                        FILES[6].0,
+                        &claim.key,
+                        "original.text",
+                        &claim.input.original.text,
+                        stat,
+                    );
+                }
+            }
+        }
     }
 }
 
-fn read_file<T: DeserializeOwned + Default>(dir: &Path, name: &str) -> Result<T, DatasetError> {
-    let path = dir.join(name);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(T::default()),
-        Err(err) => {
-            return Err(DatasetError::File {
-                file: path,
-                message: err.to_string(),
+/// Records the faults of each entry, and keys that are missing or used twice.
+fn faults_and_keys<I>(problems: &mut Vec<Problem>, file: &'static str, entries: &[Entry<I>]) {
+    let key_field = FILES
+        .iter()
+        .find(|(name, _, _)| *name == file)
+        .map_or("key", |(_, _, key)| key);
+    let mut seen = HashSet::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let record = match entry.key.as_str() {
+            "" => format!("#{}", i + 1),
+            key => key.to_owned(),
+        };
+        if entry.key.is_empty() {
+            problems.push(Problem {
+                file,
+                record: record.clone(),
+                field: key_field.to_owned(),
+                message: "every record of the dataset needs its key".to_owned(),
+            });
+        } else if !seen.insert(entry.key.clone()) {
+            problems.push(Problem {
+                file,
+                record: record.clone(),
+                field: key_field.to_owned(),
+                message: "is used by another record of this file".to_owned(),
             });
         }
+        for fault in &entry.faults {
+            problems.push(Problem {
+                file,
+                record: record.clone(),
+                field: fault.field.clone(),
+                message: fault.message.clone(),
+            });
+        }
+    }
+}
+
+/// The glossary's rejected forms in every Arabic text of `value` (at `path`), except the
+/// words as first published (`original`) and a source's own title.
+fn glossary(
+    problems: &mut Vec<Problem>,
+    file: &'static str,
+    record: &str,
+    path: &str,
+    value: &Value,
+) {
+    match value {
+        Value::Object(object) => {
+            if let (Some(Value::String(_)), Some(Value::String(ar))) =
+                (object.get("en"), object.get("ar"))
+            {
+                for fault in wording::arabic_faults(ar) {
+                    problems.push(Problem {
+                        file,
+                        record: record.to_owned(),
+                        field: crate::domain::input::join(path, "ar"),
+                        message: fault,
+                    });
+                }
+            }
+            for (name, value) in object {
+                if path.is_empty() && (name == "original" || name == "title") {
+                    continue;
+                }
+                glossary(
+                    problems,
+                    file,
+                    record,
+                    &crate::domain::input::join(path, name),
+                    value,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                glossary(problems, file, record, &format!("{path}[{i}]"), item);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn read_file<I: Parse>(dir: &Path, which: usize) -> Result<Vec<Entry<I>>, DatasetError> {
+    let (name, table, key_field) = FILES[which];
+    let path = dir.join(name);
+    let failed = |message: String| DatasetError::File {
+        file: path.clone(),
+        message,
     };
-    toml::from_str(&text).map_err(|err| DatasetError::File {
-        file: path,
-        message: err.to_string(),
-    })
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(failed(err.to_string())),
+    };
+    let document: toml::Table = toml::from_str(&text).map_err(|err| failed(err.to_string()))?;
+    if let Some(other) = document.keys().find(|key| *key != table) {
+        return Err(failed(format!(
+            "`{other}` is not a table of this file; its records are `[[{table}]]`"
+        )));
+    }
+    let records = match document.get(table) {
+        None => return Ok(Vec::new()),
+        Some(toml::Value::Array(records)) => records,
+        Some(_) => {
+            return Err(failed(format!(
+                "`{table}` must be an array of tables, `[[{table}]]`"
+            )));
+        }
+    };
+    Ok(records
+        .iter()
+        .map(|record| {
+            let mut json = to_json(record);
+            let key = json[key_field].as_str().unwrap_or_default().to_owned();
+            let (input, faults): (I, Faults) = I::from_json_partly(&mut json.clone());
+            if !json.is_object() {
+                json = Value::Object(Default::default());
+            }
+            Entry {
+                key,
+                json,
+                input,
+                faults: faults.into_errors(),
+            }
+        })
+        .collect())
+}
+
+/// A TOML value as the JSON the API would take: dates and times as their text.
+fn to_json(value: &toml::Value) -> Value {
+    match value {
+        toml::Value::String(text) => Value::String(text.clone()),
+        toml::Value::Integer(n) => Value::from(*n),
+        toml::Value::Float(n) => {
+            serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number)
+        }
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(datetime) => Value::String(datetime.to_string()),
+        toml::Value::Array(items) => Value::Array(items.iter().map(to_json).collect()),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .iter()
+                .map(|(key, value)| (key.clone(), to_json(value)))
+                .collect(),
+        ),
+    }
 }
 
 /// Reads, checks and applies the dataset in `dir`. Nothing is written unless all of it is valid.
 pub async fn seed(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<Report> {
     let dataset = Dataset::read(dir)?;
-    let problems = dataset.problems();
-    if !problems.is_empty() {
-        return Err(DatasetError::Invalid(problems).into());
-    }
-    apply::apply(db, &dataset)
+    apply(db, &dataset)
         .await
         .with_context(|| format!("failed to load the dataset from {}", dir.display()))
 }
@@ -145,819 +401,4 @@ pub async fn seed_if_empty(db: &DatabaseConnection, dir: &Path) -> anyhow::Resul
         "loaded the curated dataset: {report}"
     );
     Ok(())
-}
-
-/// A TOML date-only value as a date.
-pub fn date_of(value: &Datetime) -> Option<NaiveDate> {
-    match (value.date, value.time) {
-        (Some(date), None) => {
-            NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
-        }
-        _ => None,
-    }
-}
-
-/// A TOML offset date-time as a UTC timestamp.
-pub fn timestamp_of(value: &Datetime) -> Option<DateTime<Utc>> {
-    value.offset?;
-    DateTime::parse_from_rfc3339(&value.to_string())
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
-#[derive(Default)]
-struct Checker {
-    problems: Vec<Problem>,
-}
-
-impl Checker {
-    fn problem(
-        &mut self,
-        file: &'static str,
-        record: &str,
-        field: &str,
-        message: impl Into<String>,
-    ) {
-        self.problems.push(Problem {
-            file,
-            record: record.to_owned(),
-            field: field.to_owned(),
-            message: message.into(),
-        });
-    }
-
-    fn key(&mut self, file: &'static str, seen: &mut HashSet<String>, key: &str, field: &str) {
-        let valid = !key.is_empty()
-            && key.len() <= 100
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
-        if !valid {
-            self.problem(
-                file,
-                key,
-                field,
-                "must be 1 to 100 lowercase ASCII letters, digits, hyphens or underscores",
-            );
-        }
-        if !seen.insert(key.to_owned()) {
-            self.problem(file, key, field, "is used by another record of this file");
-        }
-    }
-
-    /// Checks a localized text: both languages given, the Arabic worded as the glossary
-    /// says (`data/README.md`).
-    fn text(&mut self, file: &'static str, record: &str, field: &str, text: &Localized) {
-        if text.en.trim().is_empty() {
-            self.problem(file, record, &format!("{field}.en"), "must not be blank");
-        }
-        if text.ar.trim().is_empty() {
-            self.problem(file, record, &format!("{field}.ar"), "must not be blank");
-        }
-        for fault in wording::arabic_faults(&text.ar) {
-            self.problem(file, record, &format!("{field}.ar"), fault);
-        }
-    }
-
-    /// A figure stored as exact whose own words say it is not: "more than 500", «نحو 97».
-    fn unqualified_bound(
-        &mut self,
-        file: &'static str,
-        record: &str,
-        field: &str,
-        text: &str,
-        stat: &files::Statistic,
-    ) {
-        if stat
-            .qualifier
-            .as_deref()
-            .is_some_and(|q| q != Qualifier::Exact.as_str())
-        {
-            return;
-        }
-        let Some(value) = stat.value else { return };
-        if let Some((qualifier, words)) = wording::stated_bound(text, value) {
-            self.problem(
-                file,
-                record,
-                field,
-                format!(
-                    "says «{words}» of statistic `{}`, which is stored as exact: give it `qualifier = \"{qualifier}\"`",
-                    stat.key
-                ),
-            );
-        }
-    }
-
-    fn one_of<T>(
-        &mut self,
-        file: &'static str,
-        record: &str,
-        field: &str,
-        value: &str,
-        parse: fn(&str) -> Option<T>,
-        expected: fn() -> String,
-    ) {
-        if parse(value).is_none() {
-            self.problem(
-                file,
-                record,
-                field,
-                format!("`{value}` is not {}", expected()),
-            );
-        }
-    }
-
-    fn reference(
-        &mut self,
-        file: &'static str,
-        record: &str,
-        field: &str,
-        value: &str,
-        known: &HashSet<String>,
-        what: &str,
-    ) {
-        if !known.contains(value) {
-            self.problem(
-                file,
-                record,
-                field,
-                format!("no {what} has the key `{value}`"),
-            );
-        }
-    }
-
-    fn url(&mut self, file: &'static str, record: &str, field: &str, value: &str) {
-        if !(value.starts_with("https://") || value.starts_with("http://"))
-            || value.contains(char::is_whitespace)
-        {
-            self.problem(file, record, field, "must be an http(s) URL");
-        }
-    }
-
-    fn date(
-        &mut self,
-        file: &'static str,
-        record: &str,
-        field: &str,
-        value: &Datetime,
-    ) -> Option<NaiveDate> {
-        let date = date_of(value);
-        if date.is_none() {
-            self.problem(file, record, field, "must be a date such as 2025-01-20");
-        }
-        date
-    }
-
-    fn check(mut self, data: &Dataset) -> Vec<Problem> {
-        let mut countries = HashSet::new();
-        for country in &data.countries.countries {
-            let code = &country.code;
-            match CountryKind::parse(&country.kind) {
-                Some(CountryKind::Country)
-                    if !(code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())) =>
-                {
-                    self.problem(
-                        "countries.toml",
-                        code,
-                        "code",
-                        "a country's code is its ISO 3166-1 alpha-2 code, upper-case",
-                    );
-                }
-                Some(CountryKind::Region | CountryKind::Group)
-                    if code.len() < 3
-                        || code.bytes().any(|b| {
-                            !(b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit())
-                        }) =>
-                {
-                    self.problem(
-                        "countries.toml",
-                        code,
-                        "code",
-                        "a region's or group's code is a lower-case slug of 3 or more characters",
-                    );
-                }
-                None => self.problem(
-                    "countries.toml",
-                    code,
-                    "kind",
-                    format!("`{}` is not {}", country.kind, CountryKind::expected()),
-                ),
-                _ => {}
-            }
-            if !countries.insert(code.clone()) {
-                self.problem(
-                    "countries.toml",
-                    code,
-                    "code",
-                    "is used by another record of this file",
-                );
-            }
-            self.text("countries.toml", code, "name", &country.name);
-        }
-        let in_global_south: std::collections::HashMap<&str, bool> = data
-            .countries
-            .countries
-            .iter()
-            .map(|c| (c.code.as_str(), c.global_south))
-            .collect();
-        for country in &data.countries.countries {
-            for member in &country.members {
-                self.reference(
-                    "countries.toml",
-                    &country.code,
-                    "members",
-                    member,
-                    &countries,
-                    "country",
-                );
-            }
-            // A region or group counts in the Global South when most of its countries do.
-            let counted = country
-                .members
-                .iter()
-                .filter(|m| in_global_south.get(m.as_str()).copied().unwrap_or_default())
-                .count();
-            if !country.members.is_empty()
-                && (counted * 2 > country.members.len()) != country.global_south
-            {
-                self.problem(
-                    "countries.toml",
-                    &country.code,
-                    "global_south",
-                    format!(
-                        "{counted} of its {} members count in the Global South, so it should be `{}`",
-                        country.members.len(),
-                        counted * 2 > country.members.len()
-                    ),
-                );
-            }
-        }
-
-        let mut sources = HashSet::new();
-        for source in &data.sources.sources {
-            let key = &source.key;
-            self.key("sources.toml", &mut sources, key, "key");
-            self.url("sources.toml", key, "url", &source.url);
-            if let Some(archive) = &source.archive_url {
-                self.url("sources.toml", key, "archive_url", archive);
-            }
-            self.one_of(
-                "sources.toml",
-                key,
-                "kind",
-                &source.kind,
-                SourceKind::parse,
-                SourceKind::expected,
-            );
-            if !(source.language.len() == 2
-                && source.language.bytes().all(|b| b.is_ascii_lowercase()))
-            {
-                self.problem(
-                    "sources.toml",
-                    key,
-                    "language",
-                    "must be an ISO 639-1 code such as `ar`",
-                );
-            }
-            if source.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
-                self.problem(
-                    "sources.toml",
-                    key,
-                    "title",
-                    "must not be blank; leave it out when it is not known",
-                );
-            }
-            if source.publisher.trim().is_empty() {
-                self.problem("sources.toml", key, "publisher", "must not be blank");
-            }
-            if let Some(published) = &source.published {
-                self.date("sources.toml", key, "published", published);
-            }
-            if source
-                .retrieved_at
-                .as_ref()
-                .is_some_and(|t| timestamp_of(t).is_none())
-            {
-                self.problem(
-                    "sources.toml",
-                    key,
-                    "retrieved_at",
-                    "must be a date-time with an offset, such as 2025-11-25T00:00:00Z",
-                );
-            }
-            if let Some(note) = &source.note {
-                self.text("sources.toml", key, "note", note);
-            }
-        }
-
-        let mut companies = HashSet::new();
-        for company in &data.companies.companies {
-            let key = &company.slug;
-            self.key("companies.toml", &mut companies, key, "slug");
-            self.text("companies.toml", key, "name", &company.name);
-            self.text("companies.toml", key, "description", &company.description);
-            self.one_of(
-                "companies.toml",
-                key,
-                "kind",
-                &company.kind,
-                CompanyKind::parse,
-                CompanyKind::expected,
-            );
-            self.reference(
-                "companies.toml",
-                key,
-                "country",
-                &company.country,
-                &countries,
-                "country",
-            );
-            if let Some(source) = &company.source {
-                self.reference("companies.toml", key, "source", source, &sources, "source");
-            }
-            if let Some(headquarters) = &company.headquarters {
-                self.text("companies.toml", key, "headquarters", headquarters);
-            }
-            if let Some(website) = &company.website {
-                self.url("companies.toml", key, "website", website);
-            }
-            if company
-                .founded
-                .is_some_and(|year| !(1800..=2100).contains(&year))
-            {
-                self.problem(
-                    "companies.toml",
-                    key,
-                    "founded",
-                    "must be a year from 1800 to 2100",
-                );
-            }
-        }
-
-        let mut models = HashSet::new();
-        for model in &data.models.models {
-            self.key("models.toml", &mut models, &model.slug, "slug");
-        }
-        for model in &data.models.models {
-            let key = &model.slug;
-            if model.name.trim().is_empty() {
-                self.problem("models.toml", key, "name", "must not be blank");
-            }
-            self.text("models.toml", key, "description", &model.description);
-            self.reference(
-                "models.toml",
-                key,
-                "company",
-                &model.company,
-                &companies,
-                "company",
-            );
-            self.reference(
-                "models.toml",
-                key,
-                "country",
-                &model.country,
-                &countries,
-                "country",
-            );
-            self.one_of(
-                "models.toml",
-                key,
-                "openness",
-                &model.openness,
-                Openness::parse,
-                Openness::expected,
-            );
-            for modality in &model.modalities {
-                self.one_of(
-                    "models.toml",
-                    key,
-                    "modalities",
-                    modality,
-                    Modality::parse,
-                    Modality::expected,
-                );
-            }
-            if let Some(base) = &model.base_model {
-                self.reference("models.toml", key, "base_model", base, &models, "model");
-                if base == key {
-                    self.problem(
-                        "models.toml",
-                        key,
-                        "base_model",
-                        "a model cannot derive from itself",
-                    );
-                }
-            }
-            if let Some(source) = &model.source {
-                self.reference("models.toml", key, "source", source, &sources, "source");
-            }
-            if let Some(released) = &model.released {
-                self.date("models.toml", key, "released", released);
-            }
-            for (field, value) in [
-                ("parameters_total", model.parameters_total),
-                ("parameters_active", model.parameters_active),
-                ("context_window", model.context_window),
-            ] {
-                if value.is_some_and(|n| n <= 0) {
-                    self.problem("models.toml", key, field, "must be positive");
-                }
-            }
-            if let (Some(total), Some(active)) = (model.parameters_total, model.parameters_active)
-                && active > total
-            {
-                self.problem(
-                    "models.toml",
-                    key,
-                    "parameters_active",
-                    "cannot exceed parameters_total",
-                );
-            }
-            if let Some(note) = &model.note {
-                self.text("models.toml", key, "note", note);
-            }
-        }
-        self.lineage(data);
-
-        let mut metrics = HashSet::new();
-        for metric in &data.metrics.metrics {
-            self.key("metrics.toml", &mut metrics, &metric.key, "key");
-            self.text("metrics.toml", &metric.key, "name", &metric.name);
-            self.text(
-                "metrics.toml",
-                &metric.key,
-                "description",
-                &metric.description,
-            );
-        }
-
-        let mut statistics = HashSet::new();
-        for stat in &data.statistics.statistics {
-            let key = &stat.key;
-            self.key("statistics.toml", &mut statistics, key, "key");
-            self.reference(
-                "statistics.toml",
-                key,
-                "metric",
-                &stat.metric,
-                &metrics,
-                "metric",
-            );
-            match SubjectType::parse(&stat.subject_type) {
-                Some(SubjectType::Model) => self.reference(
-                    "statistics.toml",
-                    key,
-                    "subject",
-                    &stat.subject,
-                    &models,
-                    "model",
-                ),
-                Some(SubjectType::Company) => self.reference(
-                    "statistics.toml",
-                    key,
-                    "subject",
-                    &stat.subject,
-                    &companies,
-                    "company",
-                ),
-                Some(SubjectType::Country) => self.reference(
-                    "statistics.toml",
-                    key,
-                    "subject",
-                    &stat.subject,
-                    &countries,
-                    "country",
-                ),
-                None => self.problem(
-                    "statistics.toml",
-                    key,
-                    "subject_type",
-                    format!("`{}` is not {}", stat.subject_type, SubjectType::expected()),
-                ),
-            }
-            if let Some(scope) = &stat.scope_country {
-                self.reference(
-                    "statistics.toml",
-                    key,
-                    "scope_country",
-                    scope,
-                    &countries,
-                    "country",
-                );
-            }
-            match (stat.value, stat.value_low, stat.value_high) {
-                (Some(value), None, None) if value.is_finite() => {}
-                (None, Some(low), Some(high)) if low.is_finite() && high.is_finite() => {
-                    if low > high {
-                        self.problem(
-                            "statistics.toml",
-                            key,
-                            "value_low",
-                            "cannot exceed value_high",
-                        );
-                    }
-                }
-                _ => self.problem(
-                    "statistics.toml",
-                    key,
-                    "value",
-                    "give either `value`, or both `value_low` and `value_high`, as finite numbers",
-                ),
-            }
-            if let Some(qualifier) = &stat.qualifier {
-                match Qualifier::parse(qualifier) {
-                    None => self.problem(
-                        "statistics.toml",
-                        key,
-                        "qualifier",
-                        format!("`{qualifier}` is not {}", Qualifier::expected()),
-                    ),
-                    Some(q) if q.is_bound() && stat.value.is_none() => self.problem(
-                        "statistics.toml",
-                        key,
-                        "qualifier",
-                        format!("`{q}` bounds a single `value`; a range is already two bounds"),
-                    ),
-                    Some(_) => {}
-                }
-            }
-            if let Some(note) = &stat.note {
-                self.unqualified_bound("statistics.toml", key, "note.en", &note.en, stat);
-                self.unqualified_bound("statistics.toml", key, "note.ar", &note.ar, stat);
-            }
-            if stat.unit.trim().is_empty() {
-                self.problem("statistics.toml", key, "unit", "must not be blank");
-            }
-            let start = self.date("statistics.toml", key, "period_start", &stat.period_start);
-            let end = stat
-                .period_end
-                .as_ref()
-                .and_then(|end| self.date("statistics.toml", key, "period_end", end));
-            if let (Some(start), Some(end)) = (start, end)
-                && end < start
-            {
-                self.problem(
-                    "statistics.toml",
-                    key,
-                    "period_end",
-                    "cannot be before period_start",
-                );
-            }
-            match stat.period_precision.as_deref().map(PeriodPrecision::parse) {
-                Some(None) => self.problem(
-                    "statistics.toml",
-                    key,
-                    "period_precision",
-                    format!(
-                        "`{}` is not {}",
-                        stat.period_precision.as_deref().unwrap_or_default(),
-                        PeriodPrecision::expected()
-                    ),
-                ),
-                Some(Some(precision)) => {
-                    if let Some(start) = start
-                        && let Some((field, message)) = precision.fault(start, end)
-                    {
-                        self.problem("statistics.toml", key, field, message);
-                    }
-                }
-                None => {}
-            }
-            self.one_of(
-                "statistics.toml",
-                key,
-                "method",
-                &stat.method,
-                Method::parse,
-                Method::expected,
-            );
-            match &stat.source {
-                Some(source) => {
-                    self.reference("statistics.toml", key, "source", source, &sources, "source")
-                }
-                None => self.problem(
-                    "statistics.toml",
-                    key,
-                    "source",
-                    "every statistic needs a source",
-                ),
-            }
-            if let Some(note) = &stat.note {
-                self.text("statistics.toml", key, "note", note);
-            }
-        }
-
-        let by_key: std::collections::HashMap<&str, &files::Statistic> = data
-            .statistics
-            .statistics
-            .iter()
-            .map(|stat| (stat.key.as_str(), stat))
-            .collect();
-        let mut claims = HashSet::new();
-        for claim in &data.claims.claims {
-            let key = &claim.key;
-            for item in &claim.evidence {
-                if let Some(stat) = item.statistic.as_deref().and_then(|k| by_key.get(k)) {
-                    self.unqualified_bound(
-                        "claims.toml",
-                        key,
-                        "original.text",
-                        &claim.original.text,
-                        stat,
-                    );
-                }
-            }
-            self.key("claims.toml", &mut claims, key, "key");
-            self.text("claims.toml", key, "text", &claim.text);
-            self.text("claims.toml", key, "claimant.name", &claim.claimant.name);
-            if let Some(role) = &claim.claimant.role {
-                self.text("claims.toml", key, "claimant.role", role);
-            }
-            if let Some(company) = &claim.claimant.company {
-                self.reference(
-                    "claims.toml",
-                    key,
-                    "claimant.company",
-                    company,
-                    &companies,
-                    "company",
-                );
-            }
-            if claim.original.text.trim().is_empty() {
-                self.problem("claims.toml", key, "original.text", "must not be blank");
-            }
-            if !(claim.original.language.len() == 2
-                && claim
-                    .original
-                    .language
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase()))
-            {
-                self.problem(
-                    "claims.toml",
-                    key,
-                    "original.language",
-                    "must be an ISO 639-1 code such as `ar`",
-                );
-            }
-            if let Some(stated) = &claim.stated {
-                self.date("claims.toml", key, "stated", stated);
-            }
-            match &claim.source {
-                Some(source) => {
-                    self.reference("claims.toml", key, "source", source, &sources, "source")
-                }
-                None => self.problem(
-                    "claims.toml",
-                    key,
-                    "source",
-                    "every claim needs the source it appeared in",
-                ),
-            }
-            for topic in &claim.topics {
-                let valid = !topic.is_empty()
-                    && topic
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-                if !valid {
-                    self.problem(
-                        "claims.toml",
-                        key,
-                        "topics",
-                        format!("`{topic}` must be lowercase kebab-case"),
-                    );
-                }
-            }
-            for subject in &claim.subjects {
-                match SubjectType::parse(&subject.kind) {
-                    Some(SubjectType::Model) => self.reference(
-                        "claims.toml",
-                        key,
-                        "subjects",
-                        &subject.key,
-                        &models,
-                        "model",
-                    ),
-                    Some(SubjectType::Company) => self.reference(
-                        "claims.toml",
-                        key,
-                        "subjects",
-                        &subject.key,
-                        &companies,
-                        "company",
-                    ),
-                    Some(SubjectType::Country) => self.reference(
-                        "claims.toml",
-                        key,
-                        "subjects",
-                        &subject.key,
-                        &countries,
-                        "country",
-                    ),
-                    None => self.problem(
-                        "claims.toml",
-                        key,
-                        "subjects.type",
-                        format!("`{}` is not {}", subject.kind, SubjectType::expected()),
-                    ),
-                }
-            }
-            for item in &claim.evidence {
-                self.one_of(
-                    "claims.toml",
-                    key,
-                    "evidence.relation",
-                    &item.relation,
-                    Relation::parse,
-                    Relation::expected,
-                );
-                match (&item.statistic, &item.source) {
-                    (Some(stat), None) => self.reference(
-                        "claims.toml",
-                        key,
-                        "evidence.statistic",
-                        stat,
-                        &statistics,
-                        "statistic",
-                    ),
-                    (None, Some(source)) => self.reference(
-                        "claims.toml",
-                        key,
-                        "evidence.source",
-                        source,
-                        &sources,
-                        "source",
-                    ),
-                    _ => self.problem(
-                        "claims.toml",
-                        key,
-                        "evidence",
-                        "each piece of evidence names either a statistic or a source",
-                    ),
-                }
-                if let Some(note) = &item.note {
-                    self.text("claims.toml", key, "evidence.note", note);
-                }
-            }
-            match Verdict::parse(&claim.verdict) {
-                None => self.problem(
-                    "claims.toml",
-                    key,
-                    "verdict",
-                    format!("`{}` is not {}", claim.verdict, Verdict::expected()),
-                ),
-                Some(verdict) if verdict.needs_evidence() => {
-                    if claim.verdict_summary.is_none() {
-                        self.problem(
-                            "claims.toml",
-                            key,
-                            "verdict_summary",
-                            format!("a `{verdict}` verdict needs a summary in English and Arabic"),
-                        );
-                    }
-                    if claim.evidence.is_empty() {
-                        self.problem(
-                            "claims.toml",
-                            key,
-                            "evidence",
-                            format!("a `{verdict}` verdict needs at least one piece of evidence"),
-                        );
-                    }
-                }
-                Some(_) => {}
-            }
-            if let Some(summary) = &claim.verdict_summary {
-                self.text("claims.toml", key, "verdict_summary", summary);
-            }
-        }
-        self.problems
-    }
-
-    /// Base-model links must not loop.
-    fn lineage(&mut self, data: &Dataset) {
-        let base: std::collections::HashMap<&str, &str> = data
-            .models
-            .models
-            .iter()
-            .filter_map(|m| Some((m.slug.as_str(), m.base_model.as_deref()?)))
-            .collect();
-        for start in base.keys() {
-            let mut seen = HashSet::from([*start]);
-            let mut current = *start;
-            while let Some(next) = base.get(current) {
-                if !seen.insert(next) {
-                    self.problem(
-                        "models.toml",
-                        start,
-                        "base_model",
-                        "base_model links form a loop",
-                    );
-                    break;
-                }
-                current = next;
-            }
-        }
-    }
 }

@@ -32,6 +32,16 @@ macro_rules! string_enum {
             }
         }
 
+        impl $crate::domain::input::Parse for $name {
+            fn parse(
+                value: Option<&serde_json::Value>,
+                path: &str,
+                faults: &mut $crate::domain::input::Faults,
+            ) -> Self {
+                $crate::domain::input::with_serde(value, path, faults, || Self::ALL[0])
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

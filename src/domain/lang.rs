@@ -84,8 +84,10 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> 
     result.map(|()| json)
 }
 
-/// Text in English and Arabic.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Text in English and Arabic: both languages, as a request body gives it and as history
+/// keeps it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = LocalizedText, example = json!({"en": "DeepSeek", "ar": "ديب سيك"}))]
 #[serde(deny_unknown_fields)]
 pub struct Localized {
     /// English.
@@ -163,17 +165,6 @@ impl Text {
     }
 }
 
-/// Text in English and Arabic, as a request body gives it: both languages required.
-#[derive(utoipa::ToSchema)]
-#[schema(example = json!({"en": "DeepSeek", "ar": "ديب سيك"}))]
-#[serde(deny_unknown_fields)]
-pub struct LocalizedText {
-    /// English.
-    pub en: String,
-    /// Arabic.
-    pub ar: String,
-}
-
 impl utoipa::PartialSchema for Text {
     fn schema() -> RefOr<Schema> {
         OneOfBuilder::new()
@@ -206,6 +197,37 @@ impl utoipa::PartialSchema for Text {
 impl utoipa::ToSchema for Text {
     fn name() -> Cow<'static, str> {
         Cow::Borrowed("Localized")
+    }
+}
+
+/// A representation as JSON (both languages) shown in `lang`: every `{"en": …, "ar": …}`
+/// text in it becomes the one string. Representations hold no other object of exactly
+/// those two keys.
+pub fn localize(value: serde_json::Value, lang: Option<Lang>) -> serde_json::Value {
+    use serde_json::Value;
+    let Some(lang) = lang else { return value };
+    match value {
+        Value::Object(mut object) => {
+            let is_text = object.len() == 2
+                && object.get("en").is_some_and(Value::is_string)
+                && object.get("ar").is_some_and(Value::is_string);
+            if is_text {
+                return object.remove(lang.tag()).unwrap_or(Value::Null);
+            }
+            Value::Object(
+                object
+                    .into_iter()
+                    .map(|(key, value)| (key, localize(value, Some(lang))))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| localize(item, Some(lang)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 

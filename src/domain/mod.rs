@@ -3,6 +3,7 @@
 pub mod api_key;
 pub mod cursor;
 pub mod figure;
+pub mod input;
 pub mod kinds;
 pub mod lang;
 pub mod search_text;

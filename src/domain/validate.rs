@@ -7,11 +7,14 @@ pub const MAX_LINE: usize = 500;
 /// The longest a free-text field may be.
 pub const MAX_TEXT: usize = 20_000;
 
-/// Collects field errors.
+/// Collects what is wrong with an input: the fields at fault, and the values other
+/// records already hold (a taken slug), which are conflicts rather than faults.
 #[derive(Debug, Default)]
 pub struct Checks {
-    /// What failed so far.
+    /// The fields at fault so far.
     pub errors: Vec<FieldError>,
+    /// The values that conflict with other records so far.
+    pub conflicts: Vec<FieldError>,
 }
 
 impl Checks {
@@ -23,12 +26,17 @@ impl Checks {
         });
     }
 
-    /// `Ok(value)` when nothing failed, else every failure.
-    pub fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
-        match self.errors.is_empty() {
-            true => Ok(value),
-            false => Err(self.errors),
-        }
+    /// Records that `field`'s value conflicts with another record's.
+    pub fn conflict(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.conflicts.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    /// Whether nothing failed or conflicted.
+    pub fn passed(&self) -> bool {
+        self.errors.is_empty() && self.conflicts.is_empty()
     }
 
     /// A slug: lowercase ASCII letters and digits in hyphen-separated words, at most 100.

@@ -54,7 +54,13 @@ pub async fn conditional_reads(
         .map_err(ApiError::from)?;
     let uri = req.uri().clone();
     let language = req.headers().get(header::ACCEPT_LANGUAGE).cloned();
-    let tag = || weak_tag(&uri, language.as_ref(), counter);
+    let build = req
+        .app_data::<web::Data<super::writes::BuildId>>()
+        .map_or_else(
+            || env!("CARGO_PKG_VERSION").to_owned(),
+            |build| build.0.clone(),
+        );
+    let tag = || weak_tag(&build, &uri, language.as_ref(), counter);
     // `If-None-Match` compares weakly: `W/"x"` and `"x"` both name this tag. Only a
     // candidate of its length can, so a record's own tag (`"7-…"`, answered by its
     // handler) costs no digest here.
@@ -109,10 +115,11 @@ pub(crate) fn short_digest(parts: &[&[u8]]) -> String {
     format!("{:0DIGEST_LEN$x}", xxhash_rust::xxh3::xxh3_64(&text))
 }
 
-/// The weak tag of the representation of `uri` in `language` at data version `counter`.
-fn weak_tag(uri: &Uri, language: Option<&HeaderValue>, counter: i64) -> String {
+/// The weak tag of the representation of `uri` in `language` at data version `counter`,
+/// in build `build`.
+fn weak_tag(build: &str, uri: &Uri, language: Option<&HeaderValue>, counter: i64) -> String {
     let digest = short_digest(&[
-        env!("CARGO_PKG_VERSION").as_bytes(),
+        build.as_bytes(),
         uri.to_string().as_bytes(),
         language.map(HeaderValue::as_bytes).unwrap_or_default(),
         &counter.to_le_bytes(),

@@ -1,7 +1,8 @@
 //! `/v1/claims`: statements about the AI race, each weighed against evidence.
 
+use crate::domain::input::Parse;
+use crate::services::claims::Claims;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use entity::claim;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -16,10 +17,10 @@ use super::{
     writes,
 };
 use crate::{
-    domain::{kinds::Verdict, lang::Lang},
+    domain::kinds::Verdict,
     error::ApiError,
     services::{
-        claims::{self, Children, ClaimInput},
+        claims::{self, ClaimInput},
         listing::PageRequest,
         writes::WriteError,
     },
@@ -108,63 +109,6 @@ pub async fn find_claim(
     writes::get::<Claims>(&req, &db, &id, query.lang).await
 }
 
-/// Writes and reads of single claims.
-pub struct Claims;
-
-impl writes::Editable for Claims {
-    type Entity = claim::Entity;
-    type Model = claim::Model;
-    type Loaded = (claim::Model, claims::Parts);
-    type Input = ClaimInput;
-    type View = Claim;
-
-    const RESOURCE: &'static str = "claims";
-    const SINGULAR: &'static str = "claim";
-    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = claims::CITED_BY;
-
-    async fn load(
-        db: &DatabaseConnection,
-        key: &str,
-    ) -> Result<Option<Self::Loaded>, sea_orm::DbErr> {
-        claims::find(db, key).await
-    }
-
-    fn model(loaded: &Self::Loaded) -> &claim::Model {
-        &loaded.0
-    }
-
-    fn children((claim, parts): &Self::Loaded) -> Option<Children> {
-        Some(Children::of(claim.id, parts))
-    }
-
-    fn children_of_picture(picture: &serde_json::Value) -> Option<Children> {
-        Children::from_json(picture)
-    }
-
-    fn url_key(model: &claim::Model) -> String {
-        model.key.clone().unwrap_or_else(|| model.id.to_string())
-    }
-
-    fn view(loaded: Self::Loaded, lang: Option<Lang>) -> Result<Claim, ApiError> {
-        let (claim, parts) = loaded;
-        Ok(Claim::build(claim, &parts, lang)?)
-    }
-
-    fn input_of(loaded: &Self::Loaded) -> ClaimInput {
-        ClaimInput::of(&loaded.0, &loaded.1)
-    }
-
-    async fn prepare(
-        db: &DatabaseConnection,
-        input: ClaimInput,
-        existing: Option<&Self::Loaded>,
-    ) -> Result<(claim::Model, Option<Children>), WriteError> {
-        let (claim, children) =
-            claims::prepare(db, input, existing.map(|(claim, _)| claim)).await?;
-        Ok((claim, Some(children)))
-    }
-}
-
 crate::write_routes!(
     Claims,
     input: ClaimInput,
@@ -189,7 +133,7 @@ pub struct NewEvidence {
     /// How it bears on the claim.
     relation: crate::domain::kinds::Relation,
     /// A note on how it bears on the claim.
-    note: Option<crate::domain::lang::LocalizedText>,
+    note: Option<crate::domain::lang::Localized>,
 }
 
 /// Add a piece of evidence to a claim.
@@ -199,7 +143,7 @@ pub struct NewEvidence {
     tag = "claims",
     request_body = NewEvidence,
     security(("api_key" = [])),
-    params(("id" = String, Path, description = "The claim's id, or its dataset key"), IfMatchWhenSent),
+    params(("id" = String, Path, description = "The claim's id, or its dataset key"), ItemDoc, IfMatchWhenSent),
     responses((status = 200, description = "The claim with the new evidence", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
 )]
 #[post("/{id}/evidence")]
@@ -210,7 +154,7 @@ pub async fn create_claim_evidence(
     id: web::Path<String>,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
-    let item: claims::EvidenceInput = super::body::input(body.0)?;
+    let item = claims::EvidenceInput::from_json(body.0).map_err(ApiError::Validation)?;
     if item.id.is_some() {
         return Err(ApiError::invalid(
             "id",
@@ -235,7 +179,7 @@ pub async fn create_claim_evidence(
     tag = "claims",
     security(("api_key" = [])),
     params(("id" = String, Path, description = "The claim's id, or its dataset key"),
-        ("evidence_id" = Uuid, Path, description = "The evidence's id"), IfMatch),
+        ("evidence_id" = Uuid, Path, description = "The evidence's id"), ItemDoc, IfMatch),
     responses((status = 200, description = "The claim without that evidence", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
 )]
 #[delete("/{id}/evidence/{evidence_id}")]
@@ -266,7 +210,7 @@ pub async fn delete_claim_evidence(
     tag = "claims",
     request_body = claims::SubjectInput,
     security(("api_key" = [])),
-    params(("id" = String, Path, description = "The claim's id, or its dataset key"), IfMatchWhenSent),
+    params(("id" = String, Path, description = "The claim's id, or its dataset key"), ItemDoc, IfMatchWhenSent),
     responses((status = 200, description = "The claim with the new subject", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
 )]
 #[post("/{id}/subjects")]
@@ -277,7 +221,7 @@ pub async fn create_claim_subject(
     id: web::Path<String>,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
-    let subject: claims::SubjectInput = super::body::input(body.0)?;
+    let subject = claims::SubjectInput::from_json(body.0).map_err(ApiError::Validation)?;
     writes::edit::<Claims>(&req, &db, &editor.0, &id, false, |input| {
         push(
             input,
@@ -296,7 +240,7 @@ pub async fn create_claim_subject(
     security(("api_key" = [])),
     params(("id" = String, Path, description = "The claim's id, or its dataset key"),
         ("type" = crate::domain::kinds::SubjectType, Path, description = "The subject's type"),
-        ("key" = String, Path, description = "The model's or company's slug, or the country's code"), IfMatch),
+        ("key" = String, Path, description = "The model's or company's slug, or the country's code"), ItemDoc, IfMatch),
     responses((status = 200, description = "The claim without that subject", body = Claim, headers(("ETag" = String, description = "The changed claim's entity tag"))))
 )]
 #[delete("/{id}/subjects/{type}/{key}")]
@@ -334,7 +278,7 @@ fn push(
     input: &mut serde_json::Value,
     list: &str,
     item: serde_json::Value,
-) -> Result<(), ApiError> {
+) -> Result<(), WriteError> {
     match input
         .get_mut(list)
         .and_then(serde_json::Value::as_array_mut)
@@ -351,12 +295,12 @@ fn remove(
     matches: impl Fn(&serde_json::Value) -> bool,
     what: &'static str,
     id: String,
-) -> Result<(), ApiError> {
+) -> Result<(), WriteError> {
     let items = input
         .get_mut(list)
         .and_then(serde_json::Value::as_array_mut);
     let Some(items) = items.filter(|items| items.iter().any(&matches)) else {
-        return Err(ApiError::NotFound { resource: what, id });
+        return Err(WriteError::NotFound { resource: what, id });
     };
     items.retain(|item| !matches(item));
     Ok(())

@@ -1,7 +1,7 @@
 //! `/v1/companies`: the companies and labs that build models.
 
+use crate::services::companies::Companies;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use entity::company;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -11,14 +11,11 @@ use super::{
     writes,
 };
 use crate::{
-    domain::{kinds::CompanyKind, lang::Lang},
+    domain::kinds::CompanyKind,
     error::ApiError,
     services::{
-        claims::Children,
         companies::{self, CompanyInput},
         listing::PageRequest,
-        related::Related,
-        writes::WriteError,
     },
     views::companies::Company,
 };
@@ -71,59 +68,10 @@ pub async fn list_companies(
     })
 }
 
-/// Writes and reads of single companies.
-pub struct Companies;
-
-impl writes::Editable for Companies {
-    type Entity = company::Entity;
-    type Model = company::Model;
-    type Loaded = (company::Model, Related);
-    type Input = CompanyInput;
-    type View = Company;
-
-    const RESOURCE: &'static str = "companies";
-    const SINGULAR: &'static str = "company";
-    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = companies::CITED_BY;
-
-    async fn load(
-        db: &DatabaseConnection,
-        key: &str,
-    ) -> Result<Option<Self::Loaded>, sea_orm::DbErr> {
-        companies::find(db, key).await
-    }
-
-    fn model(loaded: &Self::Loaded) -> &company::Model {
-        &loaded.0
-    }
-
-    fn url_key(model: &company::Model) -> String {
-        model.slug.clone()
-    }
-
-    fn view((company, related): Self::Loaded, lang: Option<Lang>) -> Result<Company, ApiError> {
-        Ok(Company::build(company, &related, lang)?)
-    }
-
-    fn input_of((company, related): &Self::Loaded) -> CompanyInput {
-        CompanyInput::of(company, related)
-    }
-
-    async fn prepare(
-        db: &DatabaseConnection,
-        input: CompanyInput,
-        existing: Option<&Self::Loaded>,
-    ) -> Result<(company::Model, Option<Children>), WriteError> {
-        Ok((
-            companies::prepare(db, input, existing.map(|(company, _)| company)).await?,
-            None,
-        ))
-    }
-}
-
 /// Get a company.
 #[utoipa::path(
     tag = "companies",
-    params(("slug" = String, Path, description = "The company's slug", example = "deepseek"), ItemDoc, IfNoneMatch),
+    params(("slug" = String, Path, description = "The company's slug, or its id", example = "deepseek"), ItemDoc, IfNoneMatch),
     responses(
         (status = 200, description = "The company", body = Company, headers(("ETag" = String, description = "The representation's strong entity tag"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"))
@@ -146,5 +94,5 @@ crate::write_routes!(
     create: (create_company, "", "Create a company"),
     update: (update_company, "/{slug}", "Change a company"),
     delete: (delete_company, "Delete a company", "Refused (409) while models, statistics or claims refer to it. Needs an `editor` key and `If-Match`."),
-    key: ("slug", "The company's slug"),
+    key: ("slug", "The company's slug, or its id"),
 );

@@ -2,6 +2,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use sea_orm::DatabaseConnection;
+
+use crate::services::resources::Resource;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -68,7 +70,7 @@ pub async fn list_countries(
 /// Get a country, region or group.
 #[utoipa::path(
     tag = "countries",
-    params(("code" = String, Path, description = "ISO 3166-1 alpha-2 code (any case), or a region's or group's slug", example = "CN"), ItemDoc),
+    params(("code" = String, Path, description = "ISO 3166-1 alpha-2 code (any case), a region's or group's slug, or the record's id", example = "CN"), ItemDoc),
     responses((status = 200, description = "The country", body = Country))
 )]
 #[get("/{code}")]
@@ -78,7 +80,7 @@ pub async fn find_country(
     query: ItemQuery,
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
-    let country = countries::find(db.get_ref(), &code)
+    let country = countries::Countries::row(db.get_ref(), &code)
         .await?
         .ok_or(ApiError::NotFound {
             resource: "country",

@@ -31,8 +31,7 @@ pub struct VerdictChange {
     /// Who: an API key's id, or `dataset` for the curated dataset.
     pub actor: String,
     /// The verdict.
-    #[schema(value_type = Verdict)]
-    pub verdict: String,
+    pub verdict: Verdict,
     /// Its summary at the time.
     pub summary: Option<Text>,
 }
@@ -151,7 +150,7 @@ pub async fn list_statistic_claims(
 /// List the claims about a model.
 #[utoipa::path(
     tag = "fact-checks",
-    params(("slug" = String, Path, description = "The model's slug"), RelatedClaimsParams, PagingDoc),
+    params(("slug" = String, Path, description = "The model's slug, or its id"), RelatedClaimsParams, PagingDoc),
     responses((status = 200, description = "A page of claims", body = super::ListBody<Claim>))
 )]
 #[get("/{slug}/claims")]
@@ -178,7 +177,7 @@ pub async fn list_model_claims(
 /// List the claims about a company.
 #[utoipa::path(
     tag = "fact-checks",
-    params(("slug" = String, Path, description = "The company's slug"), RelatedClaimsParams, PagingDoc),
+    params(("slug" = String, Path, description = "The company's slug, or its id"), RelatedClaimsParams, PagingDoc),
     responses((status = 200, description = "A page of claims", body = super::ListBody<Claim>))
 )]
 #[get("/{slug}/claims")]
@@ -205,7 +204,7 @@ pub async fn list_company_claims(
 /// List the claims about a country, region or group.
 #[utoipa::path(
     tag = "fact-checks",
-    params(("code" = String, Path, description = "ISO code, or a region's or group's slug"), RelatedClaimsParams, PagingDoc),
+    params(("code" = String, Path, description = "ISO code, a region's or group's slug, or the record's id"), RelatedClaimsParams, PagingDoc),
     responses((status = 200, description = "A page of claims", body = super::ListBody<Claim>))
 )]
 #[get("/{code}/claims")]
@@ -216,7 +215,7 @@ pub async fn list_country_claims(
     query: ListQuery<RelatedClaimsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let country =
-        countries::find(db.get_ref(), &code)
+        <countries::Countries as crate::services::resources::Resource>::row(db.get_ref(), &code)
             .await?
             .ok_or_else(|| ApiError::NotFound {
                 resource: "country",

@@ -87,7 +87,9 @@ pub async fn create_key(
     let new: NewApiKey = input(body.0)?;
     let mut checks = crate::domain::validate::Checks::default();
     checks.line("name", &new.name);
-    checks.finish(()).map_err(ApiError::Validation)?;
+    if !checks.errors.is_empty() {
+        return Err(ApiError::Validation(checks.errors));
+    }
     let (record, key) = keys::create(db.get_ref(), new.name.trim(), new.role).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))

@@ -2,6 +2,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use sea_orm::DatabaseConnection;
+
+use crate::services::resources::Resource;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -53,7 +55,7 @@ pub async fn list_metrics(
 /// Get a metric.
 #[utoipa::path(
     tag = "metrics",
-    params(("key" = String, Path, description = "The metric's key", example = "users"), ItemDoc),
+    params(("key" = String, Path, description = "The metric's key, or its id", example = "users"), ItemDoc),
     responses((status = 200, description = "The metric", body = Metric))
 )]
 #[get("/{key}")]
@@ -63,7 +65,7 @@ pub async fn find_metric(
     query: ItemQuery,
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
-    let metric = metrics::find(db.get_ref(), &key)
+    let metric = metrics::Metrics::row(db.get_ref(), &key)
         .await?
         .ok_or(ApiError::NotFound {
             resource: "metric",

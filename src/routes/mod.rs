@@ -8,6 +8,7 @@ pub mod claims;
 pub mod companies;
 pub mod countries;
 pub mod edge;
+pub mod events;
 pub mod factchecks;
 pub mod fallback;
 pub mod health;

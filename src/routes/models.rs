@@ -1,9 +1,9 @@
 //! `/v1/models`: AI models and their lineage.
 
+use crate::services::models::Models;
 use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use entity::model;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -14,14 +14,11 @@ use super::{
     writes,
 };
 use crate::{
-    domain::{kinds::Openness, lang::Lang},
+    domain::kinds::Openness,
     error::ApiError,
     services::{
-        claims::Children,
         listing::{PageRequest, ParamError},
         models::{self, ModelInput},
-        related::Related,
-        writes::WriteError,
     },
     views::models::Model,
 };
@@ -95,7 +92,7 @@ pub async fn list_models(
 /// Get a model.
 #[utoipa::path(
     tag = "models",
-    params(("slug" = String, Path, description = "The model's slug", example = "deepseek-r1"), ItemDoc, IfNoneMatch),
+    params(("slug" = String, Path, description = "The model's slug, or its id", example = "deepseek-r1"), ItemDoc, IfNoneMatch),
     responses(
         (status = 200, description = "The model", body = Model, headers(("ETag" = String, description = "The representation\'s strong entity tag"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"))
@@ -129,7 +126,7 @@ pub struct ListDerivativesParams {
 /// carries its `depth`. Sorts and facets as for `/v1/models`.
 #[utoipa::path(
     tag = "models",
-    params(("slug" = String, Path, description = "The base model's slug", example = "deepseek-r1"), ListDerivativesParams, PagingDoc),
+    params(("slug" = String, Path, description = "The base model's slug, or its id", example = "deepseek-r1"), ListDerivativesParams, PagingDoc),
     responses((status = 200, description = "A page of derivatives", body = super::ListBody<Model>,
         headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
 )]
@@ -169,55 +166,6 @@ pub async fn list_model_derivatives(
     })
 }
 
-/// Writes and reads of single models.
-pub struct Models;
-
-impl writes::Editable for Models {
-    type Entity = model::Entity;
-    type Model = model::Model;
-    type Loaded = (model::Model, Related);
-    type Input = ModelInput;
-    type View = Model;
-
-    const RESOURCE: &'static str = "models";
-    const SINGULAR: &'static str = "model";
-    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = models::CITED_BY;
-
-    async fn load(
-        db: &DatabaseConnection,
-        key: &str,
-    ) -> Result<Option<Self::Loaded>, sea_orm::DbErr> {
-        models::find(db, key).await
-    }
-
-    fn model(loaded: &Self::Loaded) -> &model::Model {
-        &loaded.0
-    }
-
-    fn url_key(model: &model::Model) -> String {
-        model.slug.clone()
-    }
-
-    fn view(loaded: Self::Loaded, lang: Option<Lang>) -> Result<Model, ApiError> {
-        Ok(Model::build(loaded.0, &loaded.1, None, lang)?)
-    }
-
-    fn input_of(loaded: &Self::Loaded) -> ModelInput {
-        ModelInput::of(&loaded.0, &loaded.1)
-    }
-
-    async fn prepare(
-        db: &DatabaseConnection,
-        input: ModelInput,
-        existing: Option<&Self::Loaded>,
-    ) -> Result<(model::Model, Option<Children>), WriteError> {
-        Ok((
-            models::prepare(db, input, existing.map(|(model, _)| model)).await?,
-            None,
-        ))
-    }
-}
-
 crate::write_routes!(
     Models,
     input: ModelInput,
@@ -226,5 +174,5 @@ crate::write_routes!(
     create: (create_model, "", "Create a model"),
     update: (update_model, "/{slug}", "Change a model"),
     delete: (delete_model, "Delete a model", "Refused (409) while derived models, statistics or claims refer to it. Needs an `editor` key and `If-Match`."),
-    key: ("slug", "The model's slug"),
+    key: ("slug", "The model's slug, or its id"),
 );

@@ -133,12 +133,17 @@ impl FromRequest for ItemQuery {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            parse(req, false).and_then(|(rest, _, lang)| match rest.into_iter().next() {
-                Some((name, _)) => Err(unknown(&name)),
-                None => Ok(Self { lang }),
-            }),
-        )
+        ready(Self::of(req))
+    }
+}
+
+impl ItemQuery {
+    /// The query of `req`, refused when it has anything but the language.
+    pub fn of(req: &HttpRequest) -> Result<Self, ApiError> {
+        parse(req, false).and_then(|(rest, _, lang)| match rest.into_iter().next() {
+            Some((name, _)) => Err(unknown(&name)),
+            None => Ok(Self { lang }),
+        })
     }
 }
 

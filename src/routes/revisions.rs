@@ -11,13 +11,12 @@ use uuid::Uuid;
 
 use super::{
     auth::Editor,
-    claims::Claims,
-    companies::Companies,
-    models::Models,
     query::{IfMatchWhenSent, ListQuery, PagingDoc, parse},
-    sources::Sources,
+    writes,
+};
+use crate::services::{
+    claims::Claims, companies::Companies, models::Models, resources::Resource, sources::Sources,
     statistics::Statistics,
-    writes::{self, Editable},
 };
 use crate::{
     error::ApiError,
@@ -29,8 +28,8 @@ use crate::{
 #[schema(example = json!({
     "id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6e", "resource": "companies",
     "record_id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d6f", "record_key": "deepseek", "action": "update",
-    "actor": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d70", "at": "2025-11-29T10:00:00Z",
-    "before": {"founded_year": 2022}, "after": {"founded_year": 2023}
+    "actor": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d70", "at": "2025-11-29T10:00:00Z", "schema_version": 1,
+    "before": {"slug": "deepseek", "founded": 2022, "version": 3}, "after": {"slug": "deepseek", "founded": 2023, "version": 4}
 }))]
 pub struct Revision {
     /// The revision's id (time-ordered).
@@ -41,21 +40,27 @@ pub struct Revision {
     pub record_id: Uuid,
     /// The record's slug, code or key at the time.
     pub record_key: Option<String>,
-    /// `create`, `update` or `delete`.
+    /// `create`, `update`, `delete` or `restore`.
     pub action: String,
     /// Who made the change: an API key's id, or `dataset` for the curated dataset.
     pub actor: String,
     /// When.
     pub at: DateTime<Utc>,
-    /// The record before the change (`null` for a create): its stored columns, and for a claim its topics, subjects and evidence.
+    /// The version of the representations in `before` and `after`.
+    pub schema_version: i32,
+    /// The record as `GET` showed it before the change (`null` for a create).
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    /// The record after the change (`null` for a delete).
+    /// The record as `GET` showed it after the change (`null` for a delete).
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
 }
 
-impl From<revision::Model> for Revision {
-    fn from(revision: revision::Model) -> Self {
+impl Revision {
+    fn build(revision: revision::Model, lang: Option<crate::domain::lang::Lang>) -> Self {
+        use crate::domain::lang::localize;
         Self {
+            schema_version: revision.schema_version,
             id: revision.id,
             resource: revision.resource,
             record_id: revision.record_id,
@@ -63,8 +68,8 @@ impl From<revision::Model> for Revision {
             action: revision.action,
             actor: revision.actor,
             at: revision.at,
-            before: revision.before,
-            after: revision.after,
+            before: revision.before.map(|before| localize(before, lang)),
+            after: revision.after.map(|after| localize(after, lang)),
         }
     }
 }
@@ -78,8 +83,8 @@ pub struct ListRevisionsParams {
     resource: Option<String>,
     /// Only by this actor: an API key's id, or `dataset`.
     actor: Option<String>,
-    /// `create`, `update` or `delete`.
-    #[param(pattern = "^(create|update|delete)$")]
+    /// `create`, `update`, `delete` or `restore`.
+    #[param(pattern = "^(create|update|delete|restore)$")]
     action: Option<String>,
     /// Only at or after this time (RFC 3339).
     #[param(value_type = Option<String>, format = DateTime)]
@@ -148,11 +153,13 @@ pub async fn list_revisions(
         until: time("until", filters.until)?,
     };
     let rows = revisions::list(db.get_ref(), filter, &page).await?;
-    super::page(&req, query.lang, rows, |row| Ok(Revision::from(row)))
+    super::page(&req, query.lang, rows, |row| {
+        Ok(Revision::build(row, query.lang))
+    })
 }
 
 /// A record's history, newest first, for records that exist or once did.
-async fn history<R: Editable>(
+async fn history<R: Resource>(
     req: &HttpRequest,
     db: &DatabaseConnection,
     key: &str,
@@ -167,7 +174,9 @@ async fn history<R: Editable>(
         ..Default::default()
     };
     let rows = revisions::list(db, filter, &page).await?;
-    super::page(req, query.lang, rows, |row| Ok(Revision::from(row)))
+    super::page(req, query.lang, rows, |row| {
+        Ok(Revision::build(row, query.lang))
+    })
 }
 
 /// Declares, for one resource, the handlers of its history and of restoring a revision.
@@ -198,7 +207,7 @@ macro_rules! history_routes {
             description = "Puts the record back as the revision left it (as it was before, for a deletion), recreating it if it was deleted; the restore is itself a new revision. Needs an `editor` key; `If-Match` is checked when sent.",
             security(("api_key" = [])),
             params(("key" = String, Path, description = "The record's key or id"),
-                ("rev" = Uuid, Path, description = "The revision's id"), IfMatchWhenSent),
+                ("rev" = Uuid, Path, description = "The revision's id"), super::query::ItemDoc, IfMatchWhenSent),
             responses((status = 200, description = "The restored record", body = $view))
         )]
         #[post($restore_path)]

@@ -1,7 +1,7 @@
 //! `/v1/sources`: where facts come from.
 
+use crate::services::sources::Sources;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use entity::source;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -11,13 +11,11 @@ use super::{
     writes,
 };
 use crate::{
-    domain::{kinds::SourceKind, lang::Lang},
+    domain::kinds::SourceKind,
     error::ApiError,
     services::{
-        claims::Children,
         listing::PageRequest,
         sources::{self, SourceInput},
-        writes::WriteError,
     },
     views::sources::Source,
 };
@@ -90,52 +88,6 @@ pub async fn find_source(
     query: ItemQuery,
 ) -> Result<HttpResponse, ApiError> {
     writes::get::<Sources>(&req, &db, &id, query.lang).await
-}
-
-/// Writes and reads of single sources.
-pub struct Sources;
-
-impl writes::Editable for Sources {
-    type Entity = source::Entity;
-    type Model = source::Model;
-    type Loaded = source::Model;
-    type Input = SourceInput;
-    type View = Source;
-
-    const RESOURCE: &'static str = "sources";
-    const SINGULAR: &'static str = "source";
-    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = sources::CITED_BY;
-
-    async fn load(
-        db: &DatabaseConnection,
-        key: &str,
-    ) -> Result<Option<Self::Loaded>, sea_orm::DbErr> {
-        sources::find(db, key).await
-    }
-
-    fn model(loaded: &Self::Loaded) -> &source::Model {
-        loaded
-    }
-
-    fn url_key(model: &source::Model) -> String {
-        model.key.clone().unwrap_or_else(|| model.id.to_string())
-    }
-
-    fn view(loaded: Self::Loaded, lang: Option<Lang>) -> Result<Source, ApiError> {
-        Ok(Source::build(loaded, lang)?)
-    }
-
-    fn input_of(loaded: &Self::Loaded) -> SourceInput {
-        SourceInput::of(loaded)
-    }
-
-    async fn prepare(
-        db: &DatabaseConnection,
-        input: SourceInput,
-        existing: Option<&Self::Loaded>,
-    ) -> Result<(source::Model, Option<Children>), WriteError> {
-        Ok((sources::prepare(db, input, existing).await?, None))
-    }
 }
 
 crate::write_routes!(

@@ -1,7 +1,7 @@
 //! `/v1/statistics`: adoption and market figures, each with its source.
 
+use crate::services::statistics::Statistics;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use entity::statistic;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -11,17 +11,11 @@ use super::{
     writes,
 };
 use crate::{
-    domain::{
-        kinds::{Method, Qualifier, SubjectType},
-        lang::Lang,
-    },
+    domain::kinds::{Method, Qualifier, SubjectType},
     error::ApiError,
     services::{
-        claims::Children,
         listing::PageRequest,
-        related::Related,
         statistics::{self, StatisticInput},
-        writes::WriteError,
     },
     views::statistics::Statistic,
 };
@@ -121,55 +115,6 @@ pub async fn find_statistic(
     query: ItemQuery,
 ) -> Result<HttpResponse, ApiError> {
     writes::get::<Statistics>(&req, &db, &id, query.lang).await
-}
-
-/// Writes and reads of single statistics.
-pub struct Statistics;
-
-impl writes::Editable for Statistics {
-    type Entity = statistic::Entity;
-    type Model = statistic::Model;
-    type Loaded = (statistic::Model, Related);
-    type Input = StatisticInput;
-    type View = Statistic;
-
-    const RESOURCE: &'static str = "statistics";
-    const SINGULAR: &'static str = "statistic";
-    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = statistics::CITED_BY;
-
-    async fn load(
-        db: &DatabaseConnection,
-        key: &str,
-    ) -> Result<Option<Self::Loaded>, sea_orm::DbErr> {
-        statistics::find(db, key).await
-    }
-
-    fn model(loaded: &Self::Loaded) -> &statistic::Model {
-        &loaded.0
-    }
-
-    fn url_key(model: &statistic::Model) -> String {
-        model.key.clone().unwrap_or_else(|| model.id.to_string())
-    }
-
-    fn view(loaded: Self::Loaded, lang: Option<Lang>) -> Result<Statistic, ApiError> {
-        Ok(Statistic::build(loaded.0, &loaded.1, lang)?)
-    }
-
-    fn input_of(loaded: &Self::Loaded) -> StatisticInput {
-        StatisticInput::of(&loaded.0, &loaded.1)
-    }
-
-    async fn prepare(
-        db: &DatabaseConnection,
-        input: StatisticInput,
-        existing: Option<&Self::Loaded>,
-    ) -> Result<(statistic::Model, Option<Children>), WriteError> {
-        Ok((
-            statistics::prepare(db, input, existing.map(|(stat, _)| stat)).await?,
-            None,
-        ))
-    }
 }
 
 crate::write_routes!(

@@ -1,5 +1,13 @@
-//! HTTP for writes and versioned records: strong ETags, `If-None-Match` (304),
-//! `If-Match` (412, 428), `Idempotency-Key`, and the responses of creates.
+//! HTTP for records and their writes: strong ETags, `If-None-Match` (304), `If-Match`
+//! (412, 428), `Idempotency-Key`, merge patches, and the responses of writes. Every change
+//! itself is made by the write path (`services::resources`); this module only maps
+//! headers and bodies to it.
+//!
+//! One tag per representation: a record's tag is its version and a digest of the build,
+//! the resource, the key in the URL, the language and the data version. `GET` answers with
+//! it, and so does every write (with the data version the write committed), so a client
+//! that keeps a write's response revalidates it with `If-None-Match` like any `GET`; a new
+//! build changes every tag, as it may change representations.
 
 use std::future::Future;
 
@@ -12,36 +20,27 @@ use actix_web::{
     web,
 };
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 use crate::{
     domain::lang::{self, Lang},
     error::ApiError,
     services::{
+        changes::{Committed, Writer},
         freshness::DataVersion,
         idempotency::{self, Claimed, Stored},
         keys::Principal,
+        resources::{self, Expect, Resource, Saved},
         writes::WriteError,
     },
 };
 
-/// The strong ETag of a record's representation: its version, then a digest of the
-/// bytes, so it changes with the record and differs between languages.
-pub fn etag(version: i32, body: &[u8]) -> String {
-    let digest = hex::encode(Sha256::digest(body));
-    format!("\"{version}-{}\"", &digest[..16])
-}
+/// The running build's id: what every tag digests, so that a new build, which may show
+/// records differently, never answers 304 for what an old one sent.
+#[derive(Clone, Debug)]
+pub struct BuildId(pub String);
 
-/// The version an entity tag names, if it is one of ours.
-fn version_in(tag: &str) -> Option<i32> {
-    tag.trim()
-        .strip_prefix('"')?
-        .split('-')
-        .next()?
-        .parse()
-        .ok()
-}
-
-fn serialize<T: serde::Serialize>(view: &T) -> Result<Vec<u8>, ApiError> {
+fn serialize<T: serde::Serialize + ?Sized>(view: &T) -> Result<Vec<u8>, ApiError> {
     lang::to_json(view).map_err(|err| {
         anyhow::Error::new(err)
             .context("failed to serialize a response")
@@ -49,16 +48,20 @@ fn serialize<T: serde::Serialize>(view: &T) -> Result<Vec<u8>, ApiError> {
     })
 }
 
-/// The digest of the representation of `resource` `key` in `lang` while the data version
-/// is `data_version` (and this build is running): equal digests, equal representations.
-fn representation_digest(
+/// The digest of the representation of `resource` `key` in `lang` at data version
+/// `data_version`, in this build: equal digests, equal representations.
+fn digest(
+    req: &HttpRequest,
     resource: &str,
     key: &str,
     lang: Option<Lang>,
     data_version: i64,
 ) -> String {
+    let build = req
+        .app_data::<web::Data<BuildId>>()
+        .map_or(env!("CARGO_PKG_VERSION"), |build| build.0.as_str());
     super::caching::short_digest(&[
-        env!("CARGO_PKG_VERSION").as_bytes(),
+        build.as_bytes(),
         resource.as_bytes(),
         key.as_bytes(),
         lang.map_or("both", |lang| lang.tag()).as_bytes(),
@@ -66,27 +69,48 @@ fn representation_digest(
     ])
 }
 
-/// The `If-None-Match` tag that ends in `digest`, if the request sends one.
-fn matching_tag<'a>(req: &'a HttpRequest, digest: &str) -> Option<&'a str> {
+/// The strong tag of a representation at record `version` with `digest`.
+fn tag(version: i32, digest: &str) -> String {
+    format!("\"{version}-{digest}\"")
+}
+
+/// The version an entity tag names, if it is one of ours and strong.
+fn version_in(tag: &str) -> Option<i32> {
+    let tag = tag.trim();
+    if tag.starts_with("W/") {
+        return None;
+    }
+    tag.strip_prefix('"')?.split('-').next()?.parse().ok()
+}
+
+/// The entity tags a header lists (`a, b`, or several headers).
+fn listed(req: &HttpRequest, name: header::HeaderName) -> Vec<&str> {
     req.headers()
-        .get_all(header::IF_NONE_MATCH)
+        .get_all(name)
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
         .map(str::trim)
-        .find(|tag| {
-            tag.strip_suffix('"')
-                .and_then(|tag| tag.rsplit_once('-'))
-                .is_some_and(|(_, tail)| tail == digest)
-        })
+        .filter(|tag| !tag.is_empty())
+        .collect()
 }
 
-/// A record's 200 with the ETag `tag`, or a 304 when `If-None-Match` already names it.
-fn representation(req: &HttpRequest, lang: Option<Lang>, tag: &str, body: Vec<u8>) -> HttpResponse {
-    let not_modified = if_none_match(req, tag);
-    let mut response = match not_modified {
-        true => HttpResponse::NotModified(),
-        false => HttpResponse::Ok(),
-    };
+/// The `If-None-Match` tag that ends in `digest` (compared weakly, as RFC 9110 says), if
+/// the request sends one.
+fn matching_tag<'a>(req: &'a HttpRequest, digest: &str) -> Option<&'a str> {
+    listed(req, header::IF_NONE_MATCH).into_iter().find(|tag| {
+        tag.trim_start_matches("W/")
+            .strip_suffix('"')
+            .and_then(|tag| tag.rsplit_once('-'))
+            .is_some_and(|(_, tail)| tail == digest)
+    })
+}
+
+/// The headers every representation of a record carries, its 304 included.
+fn representation_headers(
+    response: &mut actix_web::HttpResponseBuilder,
+    lang: Option<Lang>,
+    tag: &str,
+) {
     response
         .insert_header((header::ETAG, tag))
         .insert_header((header::VARY, HeaderValue::from_static("Accept-Language")))
@@ -102,6 +126,18 @@ fn representation(req: &HttpRequest, lang: Option<Lang>, tag: &str, body: Vec<u8
             HeaderValue::from_static(lang.tag()),
         ));
     }
+}
+
+/// A record's 200 with the ETag `tag`, or a 304 when `If-None-Match` names it or is `*`.
+fn representation(req: &HttpRequest, lang: Option<Lang>, tag: &str, body: Vec<u8>) -> HttpResponse {
+    let not_modified = listed(req, header::IF_NONE_MATCH)
+        .iter()
+        .any(|candidate| *candidate == "*" || candidate.trim_start_matches("W/") == tag);
+    let mut response = match not_modified {
+        true => HttpResponse::NotModified(),
+        false => HttpResponse::Ok(),
+    };
+    representation_headers(&mut response, lang, tag);
     match not_modified {
         true => response.finish(),
         false => response
@@ -110,72 +146,165 @@ fn representation(req: &HttpRequest, lang: Option<Lang>, tag: &str, body: Vec<u8
     }
 }
 
-fn if_none_match(req: &HttpRequest, tag: &str) -> bool {
-    req.headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(|candidate| candidate.trim().trim_start_matches("W/"))
-        .any(|candidate| candidate == "*" || candidate == tag)
-}
-
-/// Whether `If-Match` names the record's current `version` (or is `*`); 428 without it.
-pub fn if_match(req: &HttpRequest, version: i32) -> Result<bool, ApiError> {
-    let values: Vec<&str> = req
-        .headers()
-        .get_all(header::IF_MATCH)
-        .filter_map(|value| value.to_str().ok())
-        .collect();
-    if values.is_empty() {
-        return Err(ApiError::PreconditionRequired);
+async fn data_version(
+    req: &HttpRequest,
+    db: &sea_orm::DatabaseConnection,
+) -> Result<i64, ApiError> {
+    match req.app_data::<web::Data<DataVersion>>() {
+        Some(data_version) => Ok(data_version.current(db).await?),
+        None => Ok(0),
     }
-    Ok(values
-        .iter()
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .any(|tag| tag == "*" || (!tag.starts_with("W/") && version_in(tag) == Some(version))))
 }
 
-/// The 412 for a record now at `version`.
-pub fn precondition_failed<T: serde::Serialize>(
-    version: i32,
-    current: &T,
-) -> Result<ApiError, ApiError> {
-    Ok(ApiError::PreconditionFailed {
-        current: etag(version, &serialize(current)?),
-    })
+/// `GET`: the record, with its ETag, or 304.
+pub async fn get<R: Resource>(
+    req: &HttpRequest,
+    db: &sea_orm::DatabaseConnection,
+    key: &str,
+    lang: Option<Lang>,
+) -> Result<HttpResponse, ApiError> {
+    // The data version is read before the record: a change committed after it moves it,
+    // so a tag built on it never outlives the data it describes.
+    let digest = digest(req, R::RESOURCE, key, lang, data_version(req, db).await?);
+    if let Some(tag) = matching_tag(req, &digest) {
+        // Nothing has changed since this tag was made: 304 without loading the record.
+        let tag = tag.trim_start_matches("W/").to_owned();
+        let mut response = HttpResponse::NotModified();
+        representation_headers(&mut response, lang, &tag);
+        return Ok(response.finish());
+    }
+    // Boxed: loading a record is a future of many kilobytes, which a 304 never runs and
+    // should not carry (or copy) in its own.
+    let found = Box::pin(resources::find::<R, _>(db, key, lang)).await?;
+    let (model, view) = found.ok_or_else(|| not_found::<R>(key))?;
+    let body = serialize(&view)?;
+    Ok(representation(
+        req,
+        lang,
+        &tag(R::version(&model), &digest),
+        body,
+    ))
 }
 
-/// A 201 with the new record, its ETag and its `Location`.
-pub fn created<T: serde::Serialize>(
-    version: i32,
-    view: &T,
-    location: String,
+fn not_found<R: Resource>(key: &str) -> ApiError {
+    ApiError::NotFound {
+        resource: R::SINGULAR,
+        id: key.to_owned(),
+    }
+}
+
+/// What `If-Match` asks: 428 when it is `required` and missing. Weak tags never match
+/// (RFC 9110 compares them strongly); any of our strong tags of the record's current
+/// version does, whatever its language.
+pub fn expectation(req: &HttpRequest, required: bool) -> Result<Expect, ApiError> {
+    let tags = listed(req, header::IF_MATCH);
+    if tags.is_empty() {
+        return match required {
+            true => Err(ApiError::PreconditionRequired),
+            false => Ok(Expect::Nothing),
+        };
+    }
+    if tags.contains(&"*") {
+        return Ok(Expect::Exists);
+    }
+    Ok(Expect::Versions(
+        tags.into_iter().filter_map(version_in).collect(),
+    ))
+}
+
+/// The 412 for a record changed since the client read it, with its current tag; or the
+/// 404 when it is gone.
+async fn lost_race<R: Resource>(
+    req: &HttpRequest,
+    db: &sea_orm::DatabaseConnection,
+    key: &str,
+) -> ApiError {
+    let current = async {
+        let model = R::row(db, key).await?.ok_or_else(|| not_found::<R>(key))?;
+        let digest = digest(req, R::RESOURCE, key, None, data_version(req, db).await?);
+        Ok::<_, ApiError>(ApiError::PreconditionFailed {
+            current: tag(R::version(&model), &digest),
+        })
+    };
+    current.await.unwrap_or_else(|err| err)
+}
+
+/// Runs `change` in one write by `principal`, committing it when it succeeds.
+pub async fn write<T>(
+    db: &sea_orm::DatabaseConnection,
+    principal: &Principal,
+    change: impl AsyncFnOnce(&mut Writer) -> Result<T, WriteError>,
+) -> Result<(T, Committed), WriteError> {
+    let mut writer = Writer::begin(db, principal.actor()).await?;
+    // On an error the writer is dropped and its transaction rolled back.
+    let done = change(&mut writer).await?;
+    let committed = writer.commit().await?;
+    Ok((done, committed))
+}
+
+/// The error a write answers with; a lost race becomes a 412 with the current tag.
+async fn refused<R: Resource>(
+    req: &HttpRequest,
+    db: &sea_orm::DatabaseConnection,
+    key: &str,
+    err: WriteError,
+) -> ApiError {
+    match err {
+        WriteError::Stale => lost_race::<R>(req, db, key).await,
+        err => err.into(),
+    }
+}
+
+/// The key a written record's tag is made with: the URL's, while it still names the
+/// record (its id, or an unchanged key), else the record's own.
+fn url_key<R: Resource>(asked: &str, model: &R::Model) -> String {
+    match Uuid::parse_str(asked) {
+        Ok(_) => asked.to_owned(),
+        Err(_) => R::key(model),
+    }
+}
+
+/// The language a write's response is shown in: as for a `GET` of the record, `lang` or
+/// `Accept-Language`. Refused before anything is written when the query has anything else.
+fn response_lang(req: &HttpRequest) -> Result<Option<Lang>, ApiError> {
+    Ok(super::query::ItemQuery::of(req)?.lang)
+}
+
+/// A write's 200 (or `status`) with the record as the write left it, in `lang`, and the
+/// tag a `GET` of it in `lang` returns.
+fn written<R: Resource>(
+    req: &HttpRequest,
+    saved: &Saved<R>,
+    key: &str,
+    lang: Option<Lang>,
+    committed: Committed,
 ) -> Result<Stored, ApiError> {
-    let body = serialize(view)?;
+    let tag = tag(
+        R::version(&saved.model),
+        &digest(req, R::RESOURCE, key, lang, committed.data_version),
+    );
+    let shown = lang::localize(saved.representation.clone(), lang);
     Ok(Stored {
-        status: 201,
-        etag: Some(etag(version, &body)),
-        body: String::from_utf8(body).unwrap_or_default(),
-        location: Some(location),
+        status: 200,
+        etag: Some(tag),
+        body: String::from_utf8(serialize(&shown)?).unwrap_or_default(),
+        location: None,
     })
 }
 
-/// A 200 with a changed record and its ETag.
-pub fn changed<T: serde::Serialize>(version: i32, view: &T) -> Result<HttpResponse, ApiError> {
-    let body = serialize(view)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(version, &body)))
-        .content_type(header::ContentType::json())
-        .body(body))
-}
-
-fn respond(stored: Stored, replayed: bool) -> HttpResponse {
+/// The response of a write: `lang` is the language of a fresh response (a replay's is
+/// whatever the first request asked for).
+fn respond(stored: Stored, replayed: bool, lang: Option<Lang>) -> HttpResponse {
     let mut response =
         HttpResponse::build(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK));
     response.content_type(header::ContentType::json());
     if let Some(tag) = &stored.etag {
         response.insert_header((header::ETAG, tag.as_str()));
+        response.insert_header((header::CACHE_CONTROL, "no-cache"));
+        response.insert_header((header::VARY, "Accept-Language"));
+    }
+    if let (Some(lang), false) = (lang, replayed) {
+        response.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
     }
     if let Some(location) = &stored.location {
         response.insert_header((header::LOCATION, location.as_str()));
@@ -200,8 +329,9 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<Stored, ApiError>>,
 {
+    let lang = response_lang(req)?;
     let Some(key) = req.headers().get("idempotency-key") else {
-        return Ok(respond(create().await?, false));
+        return Ok(respond(create().await?, false, lang));
     };
     let key = key
         .to_str()
@@ -220,7 +350,7 @@ where
         hash: &hash,
     };
     match idempotency::claim(db, &request).await? {
-        Claimed::Replay(stored) => Ok(respond(stored, true)),
+        Claimed::Replay(stored) => Ok(respond(stored, true, None)),
         Claimed::InProgress => Err(ApiError::Conflict {
             field: "Idempotency-Key".into(),
             message: "a request with this Idempotency-Key is still being processed; retry shortly"
@@ -233,7 +363,7 @@ where
         Claimed::Fresh => match create().await {
             Ok(stored) => {
                 idempotency::complete(db, &request, &stored).await?;
-                Ok(respond(stored, false))
+                Ok(respond(stored, false, lang))
             }
             Err(err) => {
                 idempotency::release(db, &request).await?;
@@ -248,199 +378,52 @@ impl From<WriteError> for ApiError {
         match err {
             WriteError::Invalid(errors) => ApiError::Validation(errors),
             WriteError::Conflict { field, message } => ApiError::Conflict { field, message },
+            WriteError::NotFound { resource, id } => ApiError::NotFound { resource, id },
             WriteError::Stale => ApiError::PreconditionFailed {
                 current: "\"stale\"".into(),
             },
             WriteError::Db(err) => err.into(),
+            WriteError::Unexpected(err) => ApiError::Unexpected(err),
         }
     }
 }
 
-/// A resource that can be created, changed and deleted through the API.
-pub trait Editable {
-    /// Its table.
-    type Entity: sea_orm::EntityTrait<Model = Self::Model>;
-    /// A row.
-    type Model: sea_orm::ModelTrait<Entity = Self::Entity>
-        + sea_orm::IntoActiveModel<<Self::Entity as sea_orm::EntityTrait>::ActiveModel>
-        + Clone
-        + Send
-        + Sync;
-    /// A row with what its view needs.
-    type Loaded;
-    /// The request body of a create, and what a merge patch applies to.
-    type Input: serde::Serialize + serde::de::DeserializeOwned;
-    /// The response.
-    type View: serde::Serialize;
-
-    /// Plural, as in URLs and revisions (`companies`).
-    const RESOURCE: &'static str;
-    /// Singular, for messages (`company`).
-    const SINGULAR: &'static str;
-    /// The columns of other tables that cite a record: it cannot be deleted while they do.
-    const CITED_BY: &'static [(&'static str, &'static str, &'static str)];
-
-    /// Loads the record with this URL key.
-    fn load(
-        db: &sea_orm::DatabaseConnection,
-        key: &str,
-    ) -> impl Future<Output = Result<Option<Self::Loaded>, sea_orm::DbErr>>;
-    /// The loaded row.
-    fn model(loaded: &Self::Loaded) -> &Self::Model;
-    /// Its claim parts, for claims.
-    fn children(_loaded: &Self::Loaded) -> Option<crate::services::claims::Children> {
-        None
-    }
-    /// The claim parts a revision's picture records, for claims.
-    fn children_of_picture(
-        _picture: &serde_json::Value,
-    ) -> Option<crate::services::claims::Children> {
-        None
-    }
-    /// Its URL key.
-    fn url_key(model: &Self::Model) -> String;
-    /// Its view, in `lang` (both languages without one).
-    fn view(loaded: Self::Loaded, lang: Option<Lang>) -> Result<Self::View, ApiError>;
-    /// The input that would recreate it as it is.
-    fn input_of(loaded: &Self::Loaded) -> Self::Input;
-    /// Validates an input into a row (and claim parts), for a new or an existing record.
-    fn prepare(
-        db: &sea_orm::DatabaseConnection,
-        input: Self::Input,
-        existing: Option<&Self::Loaded>,
-    ) -> impl Future<Output = Result<(Self::Model, Option<crate::services::claims::Children>), WriteError>>;
-}
-
-/// A claim's parts before and after a change, when there are both.
-fn pair<'a>(
-    old: &'a Option<crate::services::claims::Children>,
-    new: &'a Option<crate::services::claims::Children>,
-) -> Option<(
-    &'a crate::services::claims::Children,
-    &'a crate::services::claims::Children,
-)> {
-    old.as_ref().zip(new.as_ref())
-}
-
-fn version<R: Editable>(loaded: &R::Loaded) -> i32 {
-    crate::services::records::version_of::<R::Entity>(R::model(loaded))
-}
-
-async fn load<R: Editable>(
-    db: &sea_orm::DatabaseConnection,
-    key: &str,
-) -> Result<R::Loaded, ApiError> {
-    R::load(db, key).await?.ok_or_else(|| ApiError::NotFound {
-        resource: R::SINGULAR,
-        id: key.to_owned(),
-    })
-}
-
-/// `GET`: the record, with its ETag, or 304.
-pub async fn get<R: Editable>(
-    req: &HttpRequest,
-    db: &sea_orm::DatabaseConnection,
-    key: &str,
-    lang: Option<Lang>,
-) -> Result<HttpResponse, ApiError> {
-    // The data version is read before the record: a change committed after it moves it,
-    // so a tag built on it never outlives the data it describes.
-    let digest = match req.app_data::<web::Data<DataVersion>>() {
-        Some(data_version) => Some(representation_digest(
-            R::RESOURCE,
-            key,
-            lang,
-            data_version.current(db).await?,
-        )),
-        None => None,
-    };
-    if let Some(tag) = digest
-        .as_deref()
-        .and_then(|digest| matching_tag(req, digest))
-    {
-        // Nothing has changed since this tag was made: 304 without loading the record.
-        return Ok(representation(req, lang, tag, Vec::new()));
-    }
-    // Boxed: loading a record is a future of many kilobytes, which a 304 never runs and
-    // should not carry (or copy) in its own.
-    let loaded = Box::pin(load::<R>(db, key)).await?;
-    let version = version::<R>(&loaded);
-    let body = serialize(&R::view(loaded, lang)?)?;
-    let tag = match digest {
-        Some(digest) => format!("\"{version}-{digest}\""),
-        None => etag(version, &body),
-    };
-    Ok(representation(req, lang, &tag, body))
-}
-
-/// The error for a write that lost a race: 412 with the current ETag, or 404 when gone.
-async fn lost_race<R: Editable>(db: &sea_orm::DatabaseConnection, key: &str) -> ApiError {
-    let current = async {
-        let loaded = load::<R>(db, key).await?;
-        let version = version::<R>(&loaded);
-        precondition_failed(version, &R::view(loaded, None)?)
-    };
-    current.await.unwrap_or_else(|err| err)
-}
-
-async fn check_if_match<R: Editable>(
-    req: &HttpRequest,
-    loaded: &R::Loaded,
-    db: &sea_orm::DatabaseConnection,
-) -> Result<(), ApiError> {
-    match if_match(req, version::<R>(loaded))? {
-        true => Ok(()),
-        false => Err(lost_race::<R>(db, &R::url_key(R::model(loaded))).await),
-    }
-}
-
-/// `POST`: validates and creates the record, once per `Idempotency-Key`.
-pub async fn create<R: Editable>(
+/// `POST`: checks and creates the record, once per `Idempotency-Key`.
+pub async fn create<R: Resource>(
     req: &HttpRequest,
     db: &sea_orm::DatabaseConnection,
     principal: &Principal,
     body: serde_json::Value,
-) -> Result<HttpResponse, ApiError>
-where
-    <R::Entity as sea_orm::EntityTrait>::ActiveModel:
-        sea_orm::ActiveModelTrait<Entity = R::Entity> + Send,
-{
-    let parsed: R::Input = super::body::input(body.clone())?;
+) -> Result<HttpResponse, ApiError> {
+    // Refused before the idempotency key is claimed when it is not even a JSON object.
+    if !body.is_object() {
+        return Err(ApiError::invalid("(body)", "must be a JSON object"));
+    }
+    let lang = response_lang(req)?;
     idempotent(req, db, principal, &body, || async {
-        let (model, children) = R::prepare(db, parsed, None).await?;
-        let key = R::url_key(&model);
-        crate::services::writes::create::<R::Entity>(
-            db,
-            R::RESOURCE,
-            model,
-            children.as_ref(),
-            &principal.actor(),
-        )
+        let input = body.clone();
+        let (saved, committed) = write(db, principal, async |w| {
+            resources::create_json::<R>(w, input).await
+        })
         .await?;
-        let loaded = load::<R>(db, &key).await?;
-        let version = version::<R>(&loaded);
-        created(
-            version,
-            &R::view(loaded, None)?,
-            format!("/v1/{}/{key}", R::RESOURCE),
-        )
+        let key = R::key(&saved.model);
+        let mut stored = written(req, &saved, &key, lang, committed)?;
+        stored.status = 201;
+        stored.location = Some(format!("/v1/{}/{key}", R::RESOURCE));
+        Ok(stored)
     })
     .await
 }
 
-/// `PATCH`: applies a JSON merge patch to the record's input, validates, and saves it if
-/// `If-Match` names the current version.
-pub async fn update<R: Editable>(
+/// `PATCH`: applies a JSON merge patch (RFC 7396) to the record's input, checks it, and
+/// saves it if `If-Match` names the current version.
+pub async fn update<R: Resource>(
     req: &HttpRequest,
     db: &sea_orm::DatabaseConnection,
     principal: &Principal,
     key: &str,
     patch: serde_json::Value,
-) -> Result<HttpResponse, ApiError>
-where
-    <R::Entity as sea_orm::EntityTrait>::ActiveModel:
-        sea_orm::ActiveModelTrait<Entity = R::Entity> + Send,
-{
+) -> Result<HttpResponse, ApiError> {
     edit::<R>(req, db, principal, key, true, |input| {
         json_patch::merge(input, &patch);
         Ok(())
@@ -448,131 +431,79 @@ where
     .await
 }
 
-/// Changes the record's input with `change`, validates, and saves it. `If-Match` is
-/// required when `needs_if_match`, and checked whenever it is sent.
-pub async fn edit<R: Editable>(
+/// Changes the record's input (as JSON) with `change`, checks it, and saves it. `If-Match`
+/// is required when `needs_if_match`, and checked whenever it is sent.
+pub async fn edit<R: Resource>(
     req: &HttpRequest,
     db: &sea_orm::DatabaseConnection,
     principal: &Principal,
     key: &str,
     needs_if_match: bool,
-    change: impl FnOnce(&mut serde_json::Value) -> Result<(), ApiError>,
-) -> Result<HttpResponse, ApiError>
-where
-    <R::Entity as sea_orm::EntityTrait>::ActiveModel:
-        sea_orm::ActiveModelTrait<Entity = R::Entity> + Send,
-{
-    let before = load::<R>(db, key).await?;
-    if needs_if_match || req.headers().contains_key(header::IF_MATCH) {
-        check_if_match::<R>(req, &before, db).await?;
-    }
-    let mut input = serde_json::to_value(R::input_of(&before)).map_err(anyhow::Error::new)?;
-    change(&mut input)?;
-    let (after, children) = R::prepare(db, super::body::input(input)?, Some(&before)).await?;
-    save::<R>(db, principal, key, &before, after, children).await
-}
-
-/// Replaces `before` by `after` (and its claim parts), then answers with the changed
-/// record; 412 with the current ETag when another writer got there first.
-async fn save<R: Editable>(
-    db: &sea_orm::DatabaseConnection,
-    principal: &Principal,
-    key: &str,
-    before: &R::Loaded,
-    after: R::Model,
-    children: Option<crate::services::claims::Children>,
-) -> Result<HttpResponse, ApiError>
-where
-    <R::Entity as sea_orm::EntityTrait>::ActiveModel:
-        sea_orm::ActiveModelTrait<Entity = R::Entity> + Send,
-{
-    let old_children = R::children(before);
-    let pair = pair(&old_children, &children);
-    match crate::services::writes::update::<R::Entity>(
-        db,
-        R::RESOURCE,
-        R::model(before),
-        pair,
-        after,
-        &principal.actor(),
-    )
-    .await
-    {
-        Ok(updated) => respond_changed::<R>(db, &R::url_key(&updated)).await,
-        Err(WriteError::Stale) => Err(lost_race::<R>(db, key).await),
-        Err(err) => Err(err.into()),
-    }
-}
-
-/// A 200 with the record at `key` as it now is, and its ETag.
-async fn respond_changed<R: Editable>(
-    db: &sea_orm::DatabaseConnection,
-    key: &str,
+    change: impl FnOnce(&mut serde_json::Value) -> Result<(), WriteError>,
 ) -> Result<HttpResponse, ApiError> {
-    let loaded = load::<R>(db, key).await?;
-    let version = version::<R>(&loaded);
-    changed(version, &R::view(loaded, None)?)
-}
-
-/// The id of the record `key` names, whether it exists or was deleted (then found through
-/// its revisions).
-pub async fn record_id<R: Editable>(
-    db: &sea_orm::DatabaseConnection,
-    key: &str,
-) -> Result<uuid::Uuid, ApiError> {
-    use crate::services::{records, revisions};
-    match R::load(db, key).await? {
-        Some(loaded) => Ok(records::id_of::<R::Entity>(R::model(&loaded))),
-        None => revisions::record_id_by_key(db, R::RESOURCE, key)
-            .await?
-            .ok_or_else(|| ApiError::NotFound {
-                resource: R::SINGULAR,
-                id: key.to_owned(),
-            }),
+    let expect = expectation(req, needs_if_match)?;
+    let lang = response_lang(req)?;
+    let result = write(db, principal, async |w| {
+        resources::update_json::<R>(w, key, &expect, change).await
+    })
+    .await;
+    match result {
+        Ok((saved, committed)) => {
+            let key = url_key::<R>(key, &saved.model);
+            Ok(respond(
+                written(req, &saved, &key, lang, committed)?,
+                false,
+                lang,
+            ))
+        }
+        Err(err) => Err(refused::<R>(req, db, key, err).await),
     }
 }
 
 /// `DELETE`: deletes the record if `If-Match` names the current version and nothing cites it.
-pub async fn delete<R: Editable>(
+pub async fn delete<R: Resource>(
     req: &HttpRequest,
     db: &sea_orm::DatabaseConnection,
     principal: &Principal,
     key: &str,
 ) -> Result<HttpResponse, ApiError> {
-    let before = load::<R>(db, key).await?;
-    check_if_match::<R>(req, &before, db).await?;
-    let id = crate::services::records::id_of::<R::Entity>(R::model(&before));
-    crate::services::writes::ensure_unreferenced(db, id.into(), R::CITED_BY).await?;
-    let children = R::children(&before);
-    match crate::services::writes::delete::<R::Entity>(
-        db,
-        R::RESOURCE,
-        R::model(&before),
-        children.as_ref(),
-        &principal.actor(),
-    )
+    let expect = expectation(req, true)?;
+    response_lang(req)?;
+    match write(db, principal, async |w| {
+        resources::delete::<R>(w, key, &expect).await
+    })
     .await
     {
-        Ok(()) => Ok(HttpResponse::NoContent().finish()),
-        Err(WriteError::Stale) => Err(lost_race::<R>(db, key).await),
-        Err(err) => Err(err.into()),
+        Ok(_) => Ok(HttpResponse::NoContent().finish()),
+        Err(err) => Err(refused::<R>(req, db, key, err).await),
+    }
+}
+
+/// The id of the record `key` names, whether it exists or was deleted (then found through
+/// its revisions).
+pub async fn record_id<R: Resource>(
+    db: &sea_orm::DatabaseConnection,
+    key: &str,
+) -> Result<Uuid, ApiError> {
+    use crate::services::revisions;
+    match R::row(db, key).await? {
+        Some(model) => Ok(R::id(&model)),
+        None => revisions::record_id_by_key(db, R::RESOURCE, key)
+            .await?
+            .ok_or_else(|| not_found::<R>(key)),
     }
 }
 
 /// `POST …/revisions/{rev}/restore`: puts the record back as revision `rev` left it (as it
-/// was before, for a deletion), recreating it if it was deleted. Itself a new revision.
-/// `If-Match` is checked when sent.
-pub async fn restore<R: Editable>(
+/// was before, for a deletion), recreating it if it was deleted, through the ordinary
+/// checks. Itself a new revision. `If-Match` is checked when sent.
+pub async fn restore<R: Resource>(
     req: &HttpRequest,
     db: &sea_orm::DatabaseConnection,
     principal: &Principal,
     key: &str,
-    revision_id: uuid::Uuid,
-) -> Result<HttpResponse, ApiError>
-where
-    <R::Entity as sea_orm::EntityTrait>::ActiveModel:
-        sea_orm::ActiveModelTrait<Entity = R::Entity> + sea_orm::TryIntoModel<R::Model> + Send,
-{
+    revision_id: Uuid,
+) -> Result<HttpResponse, ApiError> {
     use crate::services::revisions;
     let not_found = || ApiError::NotFound {
         resource: "revision",
@@ -583,37 +514,23 @@ where
         .await?
         .filter(|revision| revision.record_id == record_id)
         .ok_or_else(not_found)?;
-    let picture = revision
-        .after
-        .as_ref()
-        .or(revision.before.as_ref())
-        .ok_or_else(not_found)?;
-    let restored =
-        revisions::from_picture::<R::Entity>(picture).ok_or_else(|| ApiError::Conflict {
-            field: "revision".into(),
-            message: "this revision was recorded under an older schema and cannot be restored"
-                .into(),
-        })?;
-    let children = R::children_of_picture(picture);
-    match R::load(db, key).await? {
-        Some(before) => {
-            if req.headers().contains_key(header::IF_MATCH) {
-                check_if_match::<R>(req, &before, db).await?;
-            }
-            save::<R>(db, principal, key, &before, restored, children).await
+    let picture = revisions::representation(&revision).ok_or_else(not_found)?;
+    let expect = expectation(req, false)?;
+    let lang = response_lang(req)?;
+    let result = write(db, principal, async |w| {
+        resources::restore::<R>(w, record_id, &expect, &picture).await
+    })
+    .await;
+    match result {
+        Ok((saved, committed)) => {
+            let key = url_key::<R>(key, &saved.model);
+            Ok(respond(
+                written(req, &saved, &key, lang, committed)?,
+                false,
+                lang,
+            ))
         }
-        None => {
-            let saved_key = R::url_key(&restored);
-            crate::services::writes::create::<R::Entity>(
-                db,
-                R::RESOURCE,
-                restored,
-                children.as_ref(),
-                &principal.actor(),
-            )
-            .await?;
-            respond_changed::<R>(db, &saved_key).await
-        }
+        Err(err) => Err(refused::<R>(req, db, key, err).await),
     }
 }
 
@@ -633,12 +550,12 @@ macro_rules! write_routes {
         #[utoipa::path(
             tag = $tag,
             summary = $create_summary,
-            description = "Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response.",
+            description = "Needs an `editor` key. With `Idempotency-Key`, a retry returns the first response. A body with several faults is refused with every one of them named.",
             request_body = $input,
             security(("api_key" = [])),
-            params($crate::routes::query::IdempotencyKey),
+            params($crate::routes::query::ItemDoc, $crate::routes::query::IdempotencyKey),
             responses((status = 201, description = "Created", body = $view,
-                headers(("ETag" = String, description = "The new record's entity tag"), ("Location" = String, description = "The new record's URL"))))
+                headers(("ETag" = String, description = "The new record's entity tag: the one a GET of its Location returns"), ("Location" = String, description = "The new record's URL"))))
         )]
         #[post($create_path)]
         pub async fn $create(
@@ -654,11 +571,11 @@ macro_rules! write_routes {
         #[utoipa::path(
             tag = $tag,
             summary = $update_summary,
-            description = "A JSON merge patch (RFC 7396) of the create body's fields; `null` removes an optional field. Needs an `editor` key and `If-Match` with the current ETag.",
+            description = "A JSON merge patch (RFC 7396) of the create body's fields; `null` removes an optional field. Needs an `editor` key and `If-Match` with the current ETag (or `*`). A patch that changes nothing writes nothing.",
             request_body(content = serde_json::Value, content_type = "application/merge-patch+json", description = "The fields to change"),
             security(("api_key" = [])),
-            params(($param = String, Path, description = $key_description), $crate::routes::query::IfMatch),
-            responses((status = 200, description = "Changed", body = $view, headers(("ETag" = String, description = "The changed record's entity tag"))))
+            params(($param = String, Path, description = $key_description), $crate::routes::query::ItemDoc, $crate::routes::query::IfMatch),
+            responses((status = 200, description = "Changed", body = $view, headers(("ETag" = String, description = "The changed record's entity tag: the one a GET of the same URL returns"))))
         )]
         #[patch($item_path)]
         pub async fn $update(

@@ -22,10 +22,12 @@ use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
 };
 use super::related::{Needs, Related};
+use super::resources::{self, Prepared, Resource};
 use super::statements;
 use super::writes::{self, WriteError};
 use crate::domain::{
     kinds::{Relation, SubjectType, Verdict},
+    lang::Localized,
     validate::Checks,
 };
 
@@ -509,9 +511,18 @@ impl Children {
         Ok(parts)
     }
 
-    /// Makes these the stored topics, subjects and evidence of `claim_id`, keeping their order.
-    pub async fn replace<C: ConnectionTrait>(&self, db: &C, claim_id: Uuid) -> Result<(), DbErr> {
-        let parts = self;
+    /// Whether `other` holds the same parts, whatever the ids of their evidence.
+    pub fn same(&self, other: &Self) -> bool {
+        let without_ids = |parts: &Self| {
+            let mut parts = parts.clone();
+            parts.evidence.iter_mut().for_each(|e| e.id = None);
+            parts
+        };
+        without_ids(self) == without_ids(other)
+    }
+
+    /// Removes the stored topics, subjects and evidence of `claim_id`.
+    pub async fn clear<C: ConnectionTrait>(&self, db: &C, claim_id: Uuid) -> Result<(), DbErr> {
         claim_topic::Entity::delete_many()
             .filter(claim_topic::Column::ClaimId.eq(claim_id))
             .exec(db)
@@ -524,7 +535,24 @@ impl Children {
             .filter(evidence::Column::ClaimId.eq(claim_id))
             .exec(db)
             .await?;
-        for topic in &parts.topics {
+        Ok(())
+    }
+
+    /// Makes these the stored topics, subjects and evidence of `claim_id`, keeping their
+    /// order. A piece of evidence without an id keeps the id of one of `old`'s that says
+    /// the same, so reloading a claim leaves its evidence's ids (and URLs) as they were.
+    pub async fn write<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        claim_id: Uuid,
+        old: Option<&Self>,
+    ) -> Result<(), DbErr> {
+        self.clear(db, claim_id).await?;
+        let mut reusable: Vec<&ChildEvidence> = old
+            .map(|old| old.evidence.iter().filter(|e| e.id.is_some()).collect())
+            .unwrap_or_default();
+        reusable.retain(|e| !self.evidence.iter().any(|new| new.id == e.id));
+        for topic in &self.topics {
             claim_topic::Model {
                 claim_id,
                 topic: topic.clone(),
@@ -534,7 +562,7 @@ impl Children {
             .insert(db)
             .await?;
         }
-        for subject in &parts.subjects {
+        for subject in &self.subjects {
             claim_subject::Model {
                 id: Uuid::now_v7(),
                 claim_id,
@@ -548,9 +576,19 @@ impl Children {
             .insert(db)
             .await?;
         }
-        for item in &parts.evidence {
+        for item in &self.evidence {
+            let id = item.id.or_else(|| {
+                let same = |e: &&ChildEvidence| {
+                    ChildEvidence {
+                        id: None,
+                        ..(*e).clone()
+                    } == *item
+                };
+                let at = reusable.iter().position(same)?;
+                reusable.remove(at).id
+            });
             evidence::Model {
-                id: item.id.unwrap_or_else(Uuid::now_v7),
+                id: id.unwrap_or_else(Uuid::now_v7),
                 claim_id,
                 statistic_id: item.statistic,
                 source_id: item.source,
@@ -567,191 +605,330 @@ impl Children {
     }
 }
 
-/// A claim as a request body gives it: the body of `POST`, and what `PATCH` merges into.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "text": {"en": "OpenAI released open-weight models in August 2025.", "ar": "أصدرت أوبن إيه آي نماذج مفتوحة الأوزان في أغسطس 2025."},
-    "original": {"language": "en", "text": "OpenAI released open-weight models in August 2025."},
-    "claimant": {"name": {"en": "A newsroom", "ar": "غرفة أخبار"}},
-    "source": "openai-gpt-oss-release", "topics": ["open-weights"],
-    "subjects": [{"type": "company", "key": "openai"}],
-    "verdict": "supported",
-    "verdict_summary": {"en": "gpt-oss-120b and gpt-oss-20b came out on 2025-08-05.", "ar": "صدر نموذجا gpt-oss-120b وgpt-oss-20b في 5 أغسطس 2025."},
-    "evidence": [{"source": "openai-gpt-oss-release", "relation": "supports"}]
-}))]
-pub struct ClaimInput {
-    /// A stable key to cite it by (optional).
-    pub key: Option<String>,
-    /// The claim, in both languages.
-    #[schema(value_type = crate::domain::lang::LocalizedText)]
-    pub text: crate::domain::lang::Localized,
-    /// The words as first published.
-    pub original: OriginalInput,
-    /// Who made it.
-    pub claimant: ClaimantInput,
-    /// When it was made.
-    pub stated: Option<NaiveDate>,
-    /// Where it appeared: a source's id or dataset key.
-    pub source: String,
-    /// What it is about, in kebab-case words.
-    #[serde(default)]
-    pub topics: Vec<String>,
-    /// The models, companies and countries it concerns.
-    #[serde(default)]
-    pub subjects: Vec<SubjectInput>,
-    /// The outcome of weighing it.
-    pub verdict: Verdict,
-    /// Why it got that verdict; required unless the verdict is `unreviewed`.
-    #[schema(value_type = Option<crate::domain::lang::LocalizedText>)]
-    pub verdict_summary: Option<crate::domain::lang::Localized>,
-    /// What it was weighed against; at least one piece unless the verdict is `unreviewed` or `opinion`.
-    #[serde(default)]
-    pub evidence: Vec<EvidenceInput>,
+crate::input! {
+    /// A claim as a request body gives it: the body of `POST`, and what `PATCH` merges into.
+    #[schema(example = json!({
+        "text": {"en": "OpenAI released open-weight models in August 2025.", "ar": "أصدرت أوبن إيه آي نماذج مفتوحة الأوزان في أغسطس 2025."},
+        "original": {"language": "en", "text": "OpenAI released open-weight models in August 2025."},
+        "claimant": {"name": {"en": "A newsroom", "ar": "غرفة أخبار"}},
+        "source": "openai-gpt-oss-release", "topics": ["open-weights"],
+        "subjects": [{"type": "company", "key": "openai"}],
+        "verdict": "supported",
+        "verdict_summary": {"en": "gpt-oss-120b and gpt-oss-20b came out on 2025-08-05.", "ar": "صدر نموذجا gpt-oss-120b وgpt-oss-20b في 5 أغسطس 2025."},
+        "evidence": [{"source": "openai-gpt-oss-release", "relation": "supports"}]
+    }))]
+    pub struct ClaimInput {
+        /// A stable key to cite it by (optional).
+        pub key: Option<String>,
+        /// The claim, in both languages.
+        pub text: Localized,
+        /// The words as first published.
+        pub original: OriginalInput,
+        /// Who made it.
+        pub claimant: ClaimantInput,
+        /// When it was made.
+        pub stated: Option<NaiveDate>,
+        /// Where it appeared: a source's id or dataset key.
+        pub source: String,
+        /// What it is about, in kebab-case words.
+        pub topics: Vec<String>,
+        /// The models, companies and countries it concerns.
+        pub subjects: Vec<SubjectInput>,
+        /// The outcome of weighing it.
+        pub verdict: Verdict,
+        /// Why it got that verdict; required unless the verdict is `unreviewed` or `opinion`.
+        pub verdict_summary: Option<Localized>,
+        /// What it was weighed against; at least one piece unless the verdict is `unreviewed` or `opinion`.
+        pub evidence: Vec<EvidenceInput>,
+    }
 }
 
-/// A claim's words as first published.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OriginalInput {
-    /// Their language (ISO 639-1).
-    pub language: String,
-    /// The words.
-    pub text: String,
+crate::input! {
+    /// A claim's words as first published.
+    pub struct OriginalInput {
+        /// Their language (ISO 639-1).
+        pub language: String,
+        /// The words.
+        pub text: String,
+    }
 }
 
-/// Who made a claim.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ClaimantInput {
-    /// Their name.
-    #[schema(value_type = crate::domain::lang::LocalizedText)]
-    pub name: crate::domain::lang::Localized,
-    /// Their role.
-    #[schema(value_type = Option<crate::domain::lang::LocalizedText>)]
-    pub role: Option<crate::domain::lang::Localized>,
-    /// The slug of the company they speak for.
-    pub company: Option<String>,
+crate::input! {
+    /// Who made a claim.
+    pub struct ClaimantInput {
+        /// Their name.
+        pub name: Localized,
+        /// Their role.
+        pub role: Option<Localized>,
+        /// The slug of the company they speak for.
+        pub company: Option<String>,
+    }
 }
 
-/// A subject of a claim.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SubjectInput {
-    /// `model`, `company` or `country`.
-    #[serde(rename = "type")]
-    pub kind: SubjectType,
-    /// The model's or company's slug, or the country's code.
-    pub key: String,
+crate::input! {
+    /// A subject of a claim.
+    #[schema(example = json!({"type": "company", "key": "openai"}))]
+    pub struct SubjectInput {
+        /// `model`, `company` or `country`.
+        pub kind as "type": SubjectType,
+        /// The model's or company's slug, or the country's code.
+        pub key: String,
+    }
 }
 
-/// A piece of evidence: a statistic or a source, and how it bears on the claim.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EvidenceInput {
-    /// Its id: given for evidence the claim already has, left out for new evidence.
-    pub id: Option<Uuid>,
-    /// A statistic's id or key …
-    pub statistic: Option<String>,
-    /// … or a source's id or key.
-    pub source: Option<String>,
-    /// How it bears on the claim.
-    pub relation: Relation,
-    /// A note on how it bears on the claim.
-    #[schema(value_type = Option<crate::domain::lang::LocalizedText>)]
-    pub note: Option<crate::domain::lang::Localized>,
+crate::input! {
+    /// A piece of evidence: a statistic or a source, and how it bears on the claim.
+    #[schema(example = json!({"statistic": "openai-o3-price-change-2025-06-10", "relation": "supports"}))]
+    pub struct EvidenceInput {
+        /// Its id: given for evidence the claim already has, left out for new evidence.
+        pub id: Option<Uuid>,
+        /// A statistic's id or key …
+        pub statistic: Option<String>,
+        /// … or a source's id or key.
+        pub source: Option<String>,
+        /// How it bears on the claim.
+        pub relation: Relation,
+        /// A note on how it bears on the claim.
+        pub note: Option<Localized>,
+    }
 }
 
-impl ClaimInput {
-    /// The input that would recreate `claim` as it is.
-    pub fn of(claim: &claim::Model, parts: &Parts) -> Self {
-        let related = &parts.related;
-        let subjects = parts
-            .subjects
-            .get(&claim.id)
-            .into_iter()
-            .flatten()
-            .map(|s| SubjectInput {
-                kind: SubjectType::parse(&s.subject_type).unwrap_or(SubjectType::Country),
-                key: s
-                    .model_id
-                    .and_then(|id| related.models.get(&id).map(|m| m.slug.clone()))
-                    .or_else(|| {
-                        s.company_id
-                            .and_then(|id| related.companies.get(&id).map(|c| c.slug.clone()))
-                    })
-                    .or_else(|| s.country_code.clone())
-                    .unwrap_or_default(),
-            })
-            .collect();
-        let evidence = parts
-            .evidence
-            .get(&claim.id)
-            .into_iter()
-            .flatten()
-            .map(|e| EvidenceInput {
-                id: Some(e.id),
-                statistic: e.statistic_id.map(|id| {
-                    related
-                        .statistics
-                        .get(&id)
-                        .and_then(|s| s.key.clone())
-                        .unwrap_or_else(|| id.to_string())
-                }),
-                source: e.source_id.map(|id| super::source_ref(related, id)),
-                relation: Relation::parse(&e.relation).unwrap_or(Relation::Context),
-                note: crate::domain::lang::Localized::from_parts(
-                    e.note_en.clone(),
-                    e.note_ar.clone(),
-                ),
-            })
-            .collect();
-        Self {
-            key: claim.key.clone(),
-            text: crate::domain::lang::Localized::new(&claim.text_en, &claim.text_ar),
-            original: OriginalInput {
-                language: claim.original_language.clone(),
-                text: claim.original_text.clone(),
-            },
-            claimant: ClaimantInput {
-                name: crate::domain::lang::Localized::new(
-                    &claim.claimant_name_en,
-                    &claim.claimant_name_ar,
-                ),
-                role: crate::domain::lang::Localized::from_parts(
-                    claim.claimant_role_en.clone(),
-                    claim.claimant_role_ar.clone(),
-                ),
-                company: claim
-                    .claimant_company_id
-                    .and_then(|id| related.companies.get(&id).map(|c| c.slug.clone())),
-            },
-            stated: claim.stated_on,
-            source: super::source_ref(related, claim.source_id),
-            topics: parts.topics.get(&claim.id).cloned().unwrap_or_default(),
-            subjects,
-            verdict: Verdict::parse(&claim.verdict).unwrap_or(Verdict::Unreviewed),
-            verdict_summary: crate::domain::lang::Localized::from_parts(
-                claim.verdict_summary_en.clone(),
-                claim.verdict_summary_ar.clone(),
+/// Nothing cites a claim: its topics, subjects and evidence are its own parts and go with it.
+pub const CITED_BY: &[(&str, &str, &str)] = &[];
+
+/// Claims through the write path.
+pub struct Claims;
+
+impl Resource for Claims {
+    type Entity = Entity;
+    type Model = claim::Model;
+    type Active = claim::ActiveModel;
+    type Input = ClaimInput;
+    type View = crate::views::claims::Claim;
+
+    const RESOURCE: &'static str = "claims";
+    const SINGULAR: &'static str = "claim";
+    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = CITED_BY;
+
+    crate::resource_basics!(claim::Model, |model| model
+        .key
+        .clone()
+        .unwrap_or_else(|| model.id.to_string()));
+
+    fn index(model: &mut claim::Model) {
+        model.search_title = super::search::document(&[
+            model.key.as_deref(),
+            Some(&model.text_en),
+            Some(&model.text_ar),
+        ]);
+        model.search_body = super::search::document(&[
+            Some(&model.original_text),
+            Some(&model.claimant_name_en),
+            Some(&model.claimant_name_ar),
+            model.claimant_role_en.as_deref(),
+            model.claimant_role_ar.as_deref(),
+            model.verdict_summary_en.as_deref(),
+            model.verdict_summary_ar.as_deref(),
+        ]);
+    }
+
+    async fn row<C: ConnectionTrait>(db: &C, key: &str) -> Result<Option<claim::Model>, DbErr> {
+        match Uuid::parse_str(key) {
+            Ok(id) => Entity::find_by_id(id).one(db).await,
+            Err(_) => Entity::find().filter(Column::Key.eq(key)).one(db).await,
+        }
+    }
+
+    async fn validate<C: ConnectionTrait>(
+        db: &C,
+        input: ClaimInput,
+        existing: Option<&claim::Model>,
+        checks: &mut Checks,
+    ) -> Result<Prepared<claim::Model>, DbErr> {
+        let (claim, parts) = prepare(db, input, existing, checks).await?;
+        Ok(Prepared {
+            model: claim,
+            parts: Some(parts),
+        })
+    }
+
+    async fn view<C: ConnectionTrait>(
+        db: &C,
+        model: claim::Model,
+        lang: Option<crate::domain::lang::Lang>,
+    ) -> Result<Self::View, WriteError> {
+        let parts = parts(db, std::slice::from_ref(&model)).await?;
+        Ok(crate::views::claims::Claim::build(model, &parts, lang)?)
+    }
+
+    async fn parts<C: ConnectionTrait>(
+        db: &C,
+        model: &claim::Model,
+    ) -> Result<Option<Children>, DbErr> {
+        Ok(Some(
+            Children::load(db, vec![model.id])
+                .await?
+                .remove(&model.id)
+                .unwrap_or_default(),
+        ))
+    }
+
+    fn input_of(shown: &serde_json::Value) -> serde_json::Value {
+        use serde_json::{Value, json};
+        let mut input = resources::fields(
+            shown,
+            &[
+                "key",
+                "text",
+                "original",
+                "stated",
+                "topics",
+                "verdict",
+                "verdict_summary",
+            ],
+        );
+        input.insert("source".into(), resources::reference(shown, "source"));
+        input.insert(
+            "claimant".into(),
+            json!({
+                "name": shown["claimant"]["name"],
+                "role": shown["claimant"]["role"],
+                "company": resources::reference(&shown["claimant"], "company"),
+            }),
+        );
+        let list = |field: &str| shown[field].as_array().cloned().unwrap_or_default();
+        input.insert(
+            "subjects".into(),
+            Value::Array(
+                list("subjects")
+                    .iter()
+                    .map(|s| json!({"type": s["type"], "key": s["key"]}))
+                    .collect(),
             ),
-            evidence,
+        );
+        input.insert(
+            "evidence".into(),
+            Value::Array(
+                list("evidence")
+                    .iter()
+                    .map(|e| {
+                        json!({
+                            "id": e["id"],
+                            "statistic": resources::reference(e, "statistic"),
+                            "source": resources::reference(e, "source"),
+                            "relation": e["relation"],
+                            "note": e["note"],
+                        })
+                    })
+                    .collect(),
+            ),
+        );
+        Value::Object(input)
+    }
+
+    /// A claim's snapshot holds its topics, subjects and evidence too, but not the ids of
+    /// its evidence: a piece of evidence the claim still holds keeps its id, and one it
+    /// no longer holds gets an id derived from the claim and what it says, the same in
+    /// every revision that shows it.
+    async fn from_snapshot<C: ConnectionTrait>(
+        db: &C,
+        snapshot: &Value,
+    ) -> Result<Option<Value>, DbErr> {
+        let (Some(model), Some(mut children)) = (
+            super::revisions::from_picture::<Entity>(snapshot),
+            Children::from_json(snapshot),
+        ) else {
+            return Ok(None);
+        };
+        let held = Children::load(db, vec![model.id])
+            .await?
+            .remove(&model.id)
+            .unwrap_or_default();
+        for item in &mut children.evidence {
+            let same = |e: &&ChildEvidence| {
+                ChildEvidence {
+                    id: None,
+                    ..(*e).clone()
+                } == *item
+            };
+            item.id = Some(
+                held.evidence
+                    .iter()
+                    .find(same)
+                    .and_then(|e| e.id)
+                    .unwrap_or_else(|| {
+                        let says = format!(
+                            "{:?}|{:?}|{}|{:?}|{:?}",
+                            item.statistic, item.source, item.relation, item.note_en, item.note_ar
+                        );
+                        Uuid::new_v5(&model.id, says.as_bytes())
+                    }),
+            );
+        }
+        let mut needs = Needs::default();
+        needs.sources.insert(model.source_id);
+        needs.companies.extend(model.claimant_company_id);
+        let mut parts = Parts::default();
+        parts.topics.insert(model.id, children.topics.clone());
+        let subjects = children.subjects.iter().map(|subject| {
+            needs.models.extend(subject.model);
+            needs.companies.extend(subject.company);
+            needs.countries.extend(subject.country.clone());
+            claim_subject::Model {
+                id: Uuid::nil(),
+                claim_id: model.id,
+                subject_type: subject.kind.clone(),
+                model_id: subject.model,
+                company_id: subject.company,
+                country_code: subject.country.clone(),
+            }
+        });
+        parts.subjects.insert(model.id, subjects.collect());
+        let evidence = children.evidence.iter().map(|item| {
+            needs.statistics.extend(item.statistic);
+            needs.sources.extend(item.source);
+            evidence::Model {
+                id: item.id.unwrap_or_default(),
+                claim_id: model.id,
+                statistic_id: item.statistic,
+                source_id: item.source,
+                relation: item.relation.clone(),
+                note_en: item.note_en.clone(),
+                note_ar: item.note_ar.clone(),
+            }
+        });
+        parts.evidence.insert(model.id, evidence.collect());
+        parts.related = Related::load(db, needs).await?;
+        Ok(crate::views::claims::Claim::build(model, &parts, None)
+            .ok()
+            .and_then(|view| serde_json::to_value(view).ok()))
+    }
+
+    fn also_announces(
+        before: Option<&serde_json::Value>,
+        after: Option<&serde_json::Value>,
+    ) -> Vec<String> {
+        match (before, after) {
+            (Some(before), Some(after)) if before["verdict"] != after["verdict"] => {
+                vec!["claim.verdict_changed".to_owned()]
+            }
+            _ => Vec::new(),
         }
     }
 }
 
 /// Validates `input` into the claim and the parts it describes (`existing` when it changes one).
-pub async fn prepare<C: ConnectionTrait>(
+async fn prepare<C: ConnectionTrait>(
     db: &C,
     input: ClaimInput,
     existing: Option<&claim::Model>,
-) -> Result<(claim::Model, Children), WriteError> {
-    let mut checks = Checks::default();
+    checks: &mut Checks,
+) -> Result<(claim::Model, Children), DbErr> {
     if let Some(key) = &input.key {
-        checks.slug("key", key);
-        writes::ensure_unique::<Entity, _>(
+        writes::unique_slug::<Entity, _>(
             db,
-            Column::Key,
+            checks,
+            (Column::Id, Column::Key),
             key,
             existing.map(|e| e.id),
             "key",
@@ -809,9 +986,9 @@ pub async fn prepare<C: ConnectionTrait>(
         Some(slug) => {
             writes::resolve::<company::Entity, _>(
                 db,
-                &mut checks.errors,
+                checks,
                 "claimant.company",
-                company::Column::Slug,
+                (company::Column::Id, company::Column::Slug),
                 slug,
                 "company",
             )
@@ -821,9 +998,9 @@ pub async fn prepare<C: ConnectionTrait>(
     };
     let source_id = writes::resolve::<entity::source::Entity, _>(
         db,
-        &mut checks.errors,
+        checks,
         "source",
-        entity::source::Column::Key,
+        (entity::source::Column::Id, entity::source::Column::Key),
         &input.source,
         "source",
     )
@@ -841,9 +1018,9 @@ pub async fn prepare<C: ConnectionTrait>(
             SubjectType::Model => {
                 child.model = writes::resolve::<model::Entity, _>(
                     db,
-                    &mut checks.errors,
+                    checks,
                     &field,
-                    model::Column::Slug,
+                    (model::Column::Id, model::Column::Slug),
                     &subject.key,
                     "model",
                 )
@@ -852,17 +1029,16 @@ pub async fn prepare<C: ConnectionTrait>(
             SubjectType::Company => {
                 child.company = writes::resolve::<company::Entity, _>(
                     db,
-                    &mut checks.errors,
+                    checks,
                     &field,
-                    company::Column::Slug,
+                    (company::Column::Id, company::Column::Slug),
                     &subject.key,
                     "company",
                 )
                 .await?
             }
             SubjectType::Country => {
-                child.country =
-                    Some(writes::check_country(db, &mut checks.errors, &field, &subject.key).await?)
+                child.country = Some(writes::check_country(db, checks, &field, &subject.key).await?)
             }
         }
         if subjects.contains(&child) {
@@ -884,9 +1060,12 @@ pub async fn prepare<C: ConnectionTrait>(
             (Some(stat), None) => {
                 child.statistic = writes::resolve::<entity::statistic::Entity, _>(
                     db,
-                    &mut checks.errors,
+                    checks,
                     &format!("evidence[{i}].statistic"),
-                    entity::statistic::Column::Key,
+                    (
+                        entity::statistic::Column::Id,
+                        entity::statistic::Column::Key,
+                    ),
                     stat,
                     "statistic",
                 )
@@ -895,9 +1074,9 @@ pub async fn prepare<C: ConnectionTrait>(
             (None, Some(source)) => {
                 child.source = writes::resolve::<entity::source::Entity, _>(
                     db,
-                    &mut checks.errors,
+                    checks,
                     &format!("evidence[{i}].source"),
-                    entity::source::Column::Key,
+                    (entity::source::Column::Id, entity::source::Column::Key),
                     source,
                     "source",
                 )
@@ -916,7 +1095,6 @@ pub async fn prepare<C: ConnectionTrait>(
         }
         evidence.push(child);
     }
-    let now = super::revisions::now();
     let claim = claim::Model {
         id: existing.map_or_else(Uuid::now_v7, |e| e.id),
         key: input.key,
@@ -937,21 +1115,18 @@ pub async fn prepare<C: ConnectionTrait>(
         search_title: String::new(),
         search_body: String::new(),
         version: existing.map_or(1, |e| e.version),
-        created_at: existing.map_or(now, |e| e.created_at),
-        updated_at: now,
+        created_at: existing.map_or_else(chrono::Utc::now, |e| e.created_at),
+        updated_at: existing.map_or_else(chrono::Utc::now, |e| e.updated_at),
     };
-    Ok(checks.finish((
+    Ok((
         claim,
         Children {
             topics,
             subjects,
             evidence,
         },
-    ))?)
+    ))
 }
-
-/// Nothing cites a claim: its topics, subjects and evidence are its own parts and go with it.
-pub const CITED_BY: &[(&str, &str, &str)] = &[];
 
 /// A claim's verdict as it stood after one change.
 #[derive(Clone, Debug)]
@@ -963,17 +1138,17 @@ pub struct VerdictChange {
     /// Who: an API key's id, or `dataset`.
     pub actor: String,
     /// The verdict.
-    pub verdict: String,
+    pub verdict: Verdict,
     /// Its summary at the time.
-    pub summary: Option<crate::domain::lang::Localized>,
+    pub summary: Option<Localized>,
 }
 
 /// The history of a claim's verdict, newest first: one entry for each revision that set
-/// a verdict or changed its summary.
+/// a verdict or changed its summary, read from the claim as each revision shows it.
 pub async fn verdicts<C: ConnectionTrait>(
     db: &C,
     claim_id: Uuid,
-) -> Result<Vec<VerdictChange>, DbErr> {
+) -> Result<Vec<VerdictChange>, WriteError> {
     use entity::revision;
     let revisions = revision::Entity::find()
         .filter(revision::Column::Resource.eq("claims"))
@@ -983,15 +1158,23 @@ pub async fn verdicts<C: ConnectionTrait>(
         .await?;
     let mut changes: Vec<VerdictChange> = Vec::new();
     for revision in revisions {
-        let Some(after) = &revision.after else {
+        if revision.action == "delete" {
+            continue;
+        }
+        let Some(after) = super::revisions::representation(&revision) else {
             continue;
         };
-        let text = |field: &str| after.get(field).and_then(Value::as_str).map(str::to_owned);
-        let verdict = text("verdict").unwrap_or_default();
-        let summary = crate::domain::lang::Localized::from_parts(
-            text("verdict_summary_en"),
-            text("verdict_summary_ar"),
-        );
+        let verdict = after["verdict"]
+            .as_str()
+            .and_then(Verdict::parse)
+            .ok_or_else(|| anyhow::anyhow!("revision {} shows no verdict", revision.id))?;
+        let summary: Option<Localized> = serde_json::from_value(after["verdict_summary"].clone())
+            .map_err(|err| {
+            anyhow::anyhow!(
+                "revision {} shows a summary that is not text: {err}",
+                revision.id
+            )
+        })?;
         let same = changes
             .last()
             .is_some_and(|last| last.verdict == verdict && last.summary == summary);

@@ -1,9 +1,11 @@
 //! Business rules and queries, one module per resource. No actix types here.
 
+pub mod changes;
 pub mod claims;
 pub mod companies;
 pub mod connection;
 pub mod countries;
+pub mod events;
 pub mod freshness;
 pub mod health;
 pub mod idempotency;
@@ -11,14 +13,15 @@ pub mod keys;
 pub mod listing;
 pub mod metrics;
 pub mod models;
-pub mod records;
 pub mod related;
+pub mod resources;
 pub mod revisions;
 pub mod search;
 pub mod search_cache;
 pub mod sources;
 pub mod statements;
 pub mod statistics;
+pub mod upgrade;
 pub mod writes;
 
 use sea_orm::{

@@ -144,7 +144,7 @@ pub struct MetricRow {
 }
 
 /// The ids of the records a page refers to.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Needs {
     /// Country codes.
     pub countries: HashSet<String>,
@@ -202,8 +202,151 @@ impl Related {
                 related.statistics.insert(stat.id, stat);
             }
         }
+        let wanted = needs.clone();
         related.load_references(db, needs).await?;
+        related.fill_from_history(db, wanted).await?;
         Ok(related)
+    }
+
+    /// Names records that are referred to but gone as their last revision showed them.
+    /// Live rows cannot refer to a missing record (the foreign keys forbid it); only the
+    /// history of a record can, when it is shown again (`services::upgrade`). Costs
+    /// nothing while everything referred to is there.
+    async fn fill_from_history<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        wanted: Needs,
+    ) -> Result<(), DbErr> {
+        use entity::revision;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let Needs {
+            models,
+            companies,
+            countries,
+            sources,
+            metrics,
+            ..
+        } = wanted;
+        let last = |resource: &'static str, id: Option<Uuid>, key: Option<String>| async move {
+            let mut select =
+                revision::Entity::find().filter(revision::Column::Resource.eq(resource));
+            select = match (id, key) {
+                (Some(id), _) => select.filter(revision::Column::RecordId.eq(id)),
+                (None, key) => select.filter(revision::Column::RecordKey.eq(key)),
+            };
+            let found = select.order_by_desc(revision::Column::Id).one(db).await?;
+            Ok::<_, DbErr>(found.and_then(|r| r.after.or(r.before)))
+        };
+        let text = |picture: &serde_json::Value, names: &[&str]| {
+            names.iter().find_map(|name| {
+                let mut value = picture;
+                for part in name.split('.') {
+                    value = &value[part];
+                }
+                value.as_str().map(str::to_owned)
+            })
+        };
+        let models: Vec<_> = models
+            .into_iter()
+            .filter(|id| !self.models.contains_key(id))
+            .collect();
+        for id in models {
+            if let Some(p) = last("models", Some(id), None).await?
+                && let (Some(slug), Some(name)) = (text(&p, &["slug"]), text(&p, &["name"]))
+            {
+                self.models.insert(id, ModelRow { id, slug, name });
+            }
+        }
+        let companies: Vec<_> = companies
+            .into_iter()
+            .filter(|id| !self.companies.contains_key(id))
+            .collect();
+        for id in companies {
+            if let Some(p) = last("companies", Some(id), None).await?
+                && let (Some(slug), Some(name_en), Some(name_ar)) = (
+                    text(&p, &["slug"]),
+                    text(&p, &["name_en", "name.en"]),
+                    text(&p, &["name_ar", "name.ar"]),
+                )
+            {
+                self.companies.insert(
+                    id,
+                    CompanyRow {
+                        id,
+                        slug,
+                        name_en,
+                        name_ar,
+                    },
+                );
+            }
+        }
+        let countries: Vec<_> = countries
+            .into_iter()
+            .filter(|code| !self.countries.contains_key(code))
+            .collect();
+        for code in countries {
+            if let Some(p) = last("countries", None, Some(code.clone())).await?
+                && let (Some(name_en), Some(name_ar)) = (
+                    text(&p, &["name_en", "name.en"]),
+                    text(&p, &["name_ar", "name.ar"]),
+                )
+            {
+                self.countries.insert(
+                    code.clone(),
+                    CountryRow {
+                        code,
+                        name_en,
+                        name_ar,
+                    },
+                );
+            }
+        }
+        let sources: Vec<_> = sources
+            .into_iter()
+            .filter(|id| !self.sources.contains_key(id))
+            .collect();
+        for id in sources {
+            if let Some(p) = last("sources", Some(id), None).await?
+                && let (Some(publisher), Some(url)) = (text(&p, &["publisher"]), text(&p, &["url"]))
+            {
+                self.sources.insert(
+                    id,
+                    SourceRow {
+                        id,
+                        key: text(&p, &["key"]),
+                        title: text(&p, &["title"]),
+                        publisher,
+                        url,
+                        published_on: text(&p, &["published_on", "published"])
+                            .and_then(|day| day.parse().ok()),
+                    },
+                );
+            }
+        }
+        let metrics: Vec<_> = metrics
+            .into_iter()
+            .filter(|id| !self.metrics.contains_key(id))
+            .collect();
+        for id in metrics {
+            if let Some(p) = last("metrics", Some(id), None).await?
+                && let (Some(key), Some(name_en), Some(name_ar)) = (
+                    text(&p, &["key"]),
+                    text(&p, &["name_en", "name.en"]),
+                    text(&p, &["name_ar", "name.ar"]),
+                )
+            {
+                self.metrics.insert(
+                    id,
+                    MetricRow {
+                        id,
+                        key,
+                        name_en,
+                        name_ar,
+                    },
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Reads the models, companies, countries, sources and metrics `needs` names with a

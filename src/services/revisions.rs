@@ -1,78 +1,14 @@
-//! The append-only history of changes: every create, update and delete writes one
-//! revision, in the same transaction as the change.
+//! The append-only history of changes: every create, update, delete and restore writes
+//! one revision, in the same transaction as the change (see `services::changes`), holding
+//! the record's representation before and after. Reading it back, and the legacy column
+//! snapshots revisions held before representations (read only by `services::upgrade`).
 
 use chrono::{DateTime, Timelike, Utc};
 use entity::revision;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IdenStatic, Iterable, ModelTrait, Set,
-    Value,
+    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IdenStatic, Iterable, ModelTrait, Value,
 };
 use uuid::Uuid;
-
-/// What happened to a record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// It was created.
-    Create,
-    /// It was changed.
-    Update,
-    /// It was deleted.
-    Delete,
-}
-
-impl Action {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Delete => "delete",
-        }
-    }
-}
-
-/// The actor of changes the curated dataset makes.
-pub const DATASET: &str = "dataset";
-
-/// One change to record.
-pub struct Change<'a> {
-    /// The resource, plural (`claims`).
-    pub resource: &'static str,
-    /// The record's id.
-    pub record_id: Uuid,
-    /// The record's key, slug or code, if it has one.
-    pub record_key: Option<&'a str>,
-    /// What happened.
-    pub action: Action,
-    /// Who did it.
-    pub actor: &'a str,
-    /// The record before (`None` for a create).
-    pub before: Option<serde_json::Value>,
-    /// The record after (`None` for a delete).
-    pub after: Option<serde_json::Value>,
-}
-
-/// Writes `change` as a revision; call inside the change's own transaction.
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
-    change: Change<'_>,
-    at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    revision::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        resource: Set(change.resource.to_owned()),
-        record_id: Set(change.record_id),
-        record_key: Set(change.record_key.map(str::to_owned)),
-        action: Set(change.action.as_str().to_owned()),
-        actor: Set(change.actor.to_owned()),
-        at: Set(at),
-        before: Set(change.before),
-        after: Set(change.after),
-    }
-    .insert(db)
-    .await?;
-    super::freshness::bump(db).await
-}
 
 /// The current time, truncated to microseconds so both backends store it alike.
 pub fn now() -> DateTime<Utc> {
@@ -81,7 +17,16 @@ pub fn now() -> DateTime<Utc> {
         .unwrap_or(now)
 }
 
-/// Every column of `model` as a JSON object, for a revision's before and after.
+/// The representation a revision shows of its record: as the change left it, or as it
+/// was before a deletion. `None` for a revision of an older version than this build reads.
+pub fn representation(revision: &revision::Model) -> Option<serde_json::Value> {
+    if revision.schema_version < 1 {
+        return None;
+    }
+    revision.after.clone().or_else(|| revision.before.clone())
+}
+
+/// Every column of `model` as a JSON object: what revisions held before representations.
 pub fn snapshot<E: EntityTrait>(model: &E::Model) -> serde_json::Value
 where
     E::Model: ModelTrait<Entity = E>,
@@ -217,8 +162,8 @@ pub async fn find<C: ConnectionTrait>(
         .await
 }
 
-/// The record a revision's picture shows, rebuilt column by column. `None` when the
-/// picture does not fit the table (it was taken under another schema).
+/// The record a legacy column snapshot shows, rebuilt column by column. `None` when the
+/// snapshot does not fit the table (a column it lacks, a value of another type).
 pub fn from_picture<E: EntityTrait>(picture: &serde_json::Value) -> Option<E::Model>
 where
     E::Model: ModelTrait<Entity = E>,
@@ -278,7 +223,7 @@ where
                 false => Some(json.as_str()?.to_owned()),
             }),
         };
-        active.set(column, value);
+        active.try_set(column, value).ok()?;
     }
     sea_orm::TryIntoModel::try_into_model(active).ok()
 }

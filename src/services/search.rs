@@ -337,3 +337,9 @@ pub async fn search(
     }
     Ok(hits)
 }
+
+/// The search document of a record's texts, in order, the absent ones left out: what
+/// its `search_title` or `search_body` holds.
+pub fn document(texts: &[Option<&str>]) -> String {
+    crate::domain::search_text::document(texts.iter().flatten().copied())
+}

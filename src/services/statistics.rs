@@ -16,9 +16,11 @@ use super::listing::{
     self, FacetColumn, FacetField, ListSpec, Page, PageRequest, SortField, ValueKind,
 };
 use super::related::{Needs, Related};
+use super::resources::{self, Prepared, Resource};
 use super::writes::{self, WriteError};
 use crate::domain::{
     kinds::{Method, PeriodPrecision, Qualifier, SubjectType},
+    lang::Localized,
     validate::Checks,
 };
 
@@ -202,20 +204,6 @@ pub async fn row<C: ConnectionTrait>(
     }
 }
 
-/// The statistic with this id or dataset key, with the records it refers to.
-#[tracing::instrument(skip_all, fields(statistic.id = %id_or_key))]
-pub async fn find(
-    db: &DatabaseConnection,
-    id_or_key: &str,
-) -> Result<Option<(statistic::Model, Related)>, DbErr> {
-    let db = &OneConnection::take(db).await?;
-    let Some(stat) = row(db, id_or_key).await? else {
-        return Ok(None);
-    };
-    let related = Related::load(db, needs(std::slice::from_ref(&stat))).await?;
-    Ok(Some((stat, related)))
-}
-
 fn needs(stats: &[statistic::Model]) -> Needs {
     let mut needs = Needs::default();
     for stat in stats {
@@ -224,226 +212,252 @@ fn needs(stats: &[statistic::Model]) -> Needs {
     needs
 }
 
-/// A statistic as a request body gives it: the body of `POST`, and what `PATCH` merges into.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "metric": "monthly_active_users", "subject_type": "company", "subject": "deepseek", "value": 97000000.0,
-    "qualifier": "exact", "unit": "people", "period_start": "2025-04-01", "period_precision": "month", "method": "reported",
-    "source": "foreign-affairs-chinas-overlooked-ai-strategy-2025"
-}))]
-pub struct StatisticInput {
-    /// A stable key to cite it by (optional).
-    pub key: Option<String>,
-    /// The metric's key.
-    pub metric: String,
-    /// What kind of subject it is about.
-    pub subject_type: SubjectType,
-    /// The subject: a model's or company's slug, or a country's code.
-    pub subject: String,
-    /// Where it was measured (country code or region slug).
-    pub scope_country: Option<String>,
-    /// The value, when it is one number.
-    pub value: Option<f64>,
-    /// The low end of a range.
-    pub value_low: Option<f64>,
-    /// The high end of a range.
-    pub value_high: Option<f64>,
-    /// How the source words the figure; `exact` when left out. A bound (`more_than`,
-    /// `at_least`, `less_than`, `at_most`) qualifies a single `value`, not a range.
-    pub qualifier: Option<Qualifier>,
-    /// The unit of the value.
-    pub unit: String,
-    /// The period's first day.
-    pub period_start: NaiveDate,
-    /// The period's last day; none for a period of one day (or one month or year, at
-    /// that precision).
-    pub period_end: Option<NaiveDate>,
-    /// How finely the source dates the period; `day` when left out. At `month` the period
-    /// runs from the 1st of a month to the last day of a month, at `year` from 1 January
-    /// to 31 December.
-    pub period_precision: Option<PeriodPrecision>,
-    /// How it was arrived at.
-    pub method: Method,
-    /// The source: its id or dataset key.
-    pub source: String,
-    /// What a reader should know about it.
-    #[schema(value_type = Option<crate::domain::lang::LocalizedText>)]
-    pub note: Option<crate::domain::lang::Localized>,
-}
-
-impl StatisticInput {
-    /// The input that would recreate `stat` as it is.
-    pub fn of(stat: &statistic::Model, related: &Related) -> Self {
-        let subject = stat
-            .subject_model_id
-            .and_then(|id| related.models.get(&id).map(|m| m.slug.clone()))
-            .or_else(|| {
-                stat.subject_company_id
-                    .and_then(|id| related.companies.get(&id).map(|c| c.slug.clone()))
-            })
-            .or_else(|| stat.subject_country_code.clone())
-            .unwrap_or_default();
-        Self {
-            key: stat.key.clone(),
-            metric: related
-                .metrics
-                .get(&stat.metric_id)
-                .map_or_else(|| stat.metric_id.to_string(), |m| m.key.clone()),
-            subject_type: SubjectType::parse(&stat.subject_type).unwrap_or(SubjectType::Country),
-            subject,
-            scope_country: stat.scope_country_code.clone(),
-            value: stat.value,
-            value_low: stat.value_low,
-            value_high: stat.value_high,
-            qualifier: Qualifier::parse(&stat.qualifier),
-            unit: stat.unit.clone(),
-            period_start: stat.period_start,
-            period_end: stat.period_end,
-            period_precision: PeriodPrecision::parse(&stat.period_precision),
-            method: Method::parse(&stat.method).unwrap_or(Method::Reported),
-            source: super::source_ref(related, stat.source_id),
-            note: crate::domain::lang::Localized::from_parts(
-                stat.note_en.clone(),
-                stat.note_ar.clone(),
-            ),
-        }
+crate::input! {
+    /// A statistic as a request body gives it: the body of `POST`, and what `PATCH` merges into.
+    #[schema(example = json!({
+        "metric": "monthly_active_users", "subject_type": "company", "subject": "deepseek", "value": 97000000.0,
+        "qualifier": "exact", "unit": "people", "period_start": "2025-04-01", "period_end": "2025-04-30",
+        "period_precision": "month", "method": "reported",
+        "source": "foreign-affairs-chinas-overlooked-ai-strategy-2025"
+    }))]
+    pub struct StatisticInput {
+        /// A stable key to cite it by (optional).
+        pub key: Option<String>,
+        /// The metric's key.
+        pub metric: String,
+        /// What kind of subject it is about.
+        pub subject_type: SubjectType,
+        /// The subject: a model's or company's slug, or a country's code.
+        pub subject: String,
+        /// Where it was measured (country code or region slug).
+        pub scope_country: Option<String>,
+        /// The value, when it is one number.
+        pub value: Option<f64>,
+        /// The low end of a range.
+        pub value_low: Option<f64>,
+        /// The high end of a range.
+        pub value_high: Option<f64>,
+        /// How the source words the figure; `exact` when left out. A bound (`more_than`,
+        /// `at_least`, `less_than`, `at_most`) qualifies a single `value`, not a range.
+        pub qualifier: Option<Qualifier>,
+        /// The unit of the value.
+        pub unit: String,
+        /// The period's first day.
+        pub period_start: NaiveDate,
+        /// The period's last day; none for a period of one day (or one month or year, at
+        /// that precision).
+        pub period_end: Option<NaiveDate>,
+        /// How finely the source dates the period; `day` when left out. At `month` the period
+        /// runs from the 1st of a month to the last day of a month, at `year` from 1 January
+        /// to 31 December.
+        pub period_precision: Option<PeriodPrecision>,
+        /// How it was arrived at.
+        pub method: Method,
+        /// The source: its id or dataset key.
+        pub source: String,
+        /// What a reader should know about it.
+        pub note: Option<Localized>,
     }
-}
-
-/// Validates `input` into the record it describes (`existing` when it changes one).
-pub async fn prepare<C: ConnectionTrait>(
-    db: &C,
-    input: StatisticInput,
-    existing: Option<&statistic::Model>,
-) -> Result<statistic::Model, WriteError> {
-    let mut checks = Checks::default();
-    if let Some(key) = &input.key {
-        checks.slug("key", key);
-        writes::ensure_unique::<Entity, _>(
-            db,
-            Column::Key,
-            key,
-            existing.map(|e| e.id),
-            "key",
-            "statistic",
-        )
-        .await?;
-    }
-    match (input.value, input.value_low, input.value_high) {
-        (Some(value), None, None) if value.is_finite() => {}
-        (None, Some(low), Some(high)) if low.is_finite() && high.is_finite() => {
-            if low > high {
-                checks.fail("value_low", "cannot exceed value_high");
-            }
-        }
-        _ => checks.fail(
-            "value",
-            "give either `value`, or both `value_low` and `value_high`, as finite numbers",
-        ),
-    }
-    let qualifier = input.qualifier.unwrap_or(Qualifier::Exact);
-    if qualifier.is_bound() && input.value.is_none() {
-        checks.fail(
-            "qualifier",
-            format!("`{qualifier}` bounds a single `value`; a range is already two bounds"),
-        );
-    }
-    checks.line("unit", &input.unit);
-    if input.period_end.is_some_and(|end| end < input.period_start) {
-        checks.fail("period_end", "cannot be before period_start");
-    }
-    let precision = input.period_precision.unwrap_or(PeriodPrecision::Day);
-    if let Some((field, message)) = precision.fault(input.period_start, input.period_end) {
-        checks.fail(field, message);
-    }
-    if let Some(note) = &input.note {
-        checks.localized("note", note, true);
-    }
-    let metric_id = writes::resolve::<metric::Entity, _>(
-        db,
-        &mut checks.errors,
-        "metric",
-        metric::Column::Key,
-        &input.metric,
-        "metric",
-    )
-    .await?;
-    let source_id = writes::resolve::<source::Entity, _>(
-        db,
-        &mut checks.errors,
-        "source",
-        source::Column::Key,
-        &input.source,
-        "source",
-    )
-    .await?;
-    let (mut model_id, mut company_id, mut country) = (None, None, None);
-    match input.subject_type {
-        SubjectType::Model => {
-            model_id = writes::resolve::<model::Entity, _>(
-                db,
-                &mut checks.errors,
-                "subject",
-                model::Column::Slug,
-                &input.subject,
-                "model",
-            )
-            .await?
-        }
-        SubjectType::Company => {
-            company_id = writes::resolve::<company::Entity, _>(
-                db,
-                &mut checks.errors,
-                "subject",
-                company::Column::Slug,
-                &input.subject,
-                "company",
-            )
-            .await?
-        }
-        SubjectType::Country => {
-            country = Some(
-                writes::check_country(db, &mut checks.errors, "subject", &input.subject).await?,
-            )
-        }
-    }
-    let scope = match &input.scope_country {
-        Some(code) => {
-            Some(writes::check_country(db, &mut checks.errors, "scope_country", code).await?)
-        }
-        None => None,
-    };
-    let now = super::revisions::now();
-    let model = statistic::Model {
-        id: existing.map_or_else(Uuid::now_v7, |e| e.id),
-        key: input.key,
-        metric_id: metric_id.unwrap_or_default(),
-        subject_type: input.subject_type.as_str().to_owned(),
-        subject_model_id: model_id,
-        subject_company_id: company_id,
-        subject_country_code: country,
-        scope_country_code: scope,
-        value: input.value,
-        value_low: input.value_low,
-        value_high: input.value_high,
-        qualifier: qualifier.as_str().to_owned(),
-        unit: input.unit,
-        period_start: input.period_start,
-        period_end: input.period_end,
-        period_precision: precision.as_str().to_owned(),
-        method: input.method.as_str().to_owned(),
-        source_id: source_id.unwrap_or_default(),
-        note_en: input.note.as_ref().map(|n| n.en.clone()),
-        note_ar: input.note.map(|n| n.ar),
-        search_title: String::new(),
-        search_body: String::new(),
-        version: existing.map_or(1, |e| e.version),
-        created_at: existing.map_or(now, |e| e.created_at),
-        updated_at: now,
-    };
-    Ok(checks.finish(model)?)
 }
 
 /// Who cites a statistic: one used as evidence cannot be deleted.
 pub const CITED_BY: &[(&str, &str, &str)] = &[("evidence", "statistic_id", "pieces of evidence")];
+
+/// Statistics through the write path.
+pub struct Statistics;
+
+impl Resource for Statistics {
+    type Entity = Entity;
+    type Model = statistic::Model;
+    type Active = statistic::ActiveModel;
+    type Input = StatisticInput;
+    type View = crate::views::statistics::Statistic;
+
+    const RESOURCE: &'static str = "statistics";
+    const SINGULAR: &'static str = "statistic";
+    const CITED_BY: &'static [(&'static str, &'static str, &'static str)] = CITED_BY;
+
+    crate::resource_basics!(statistic::Model, |model| model
+        .key
+        .clone()
+        .unwrap_or_else(|| model.id.to_string()));
+
+    fn index(model: &mut statistic::Model) {
+        model.search_title = super::search::document(&[model.key.as_deref()]);
+        model.search_body = super::search::document(&[
+            model.note_en.as_deref(),
+            model.note_ar.as_deref(),
+            Some(&model.unit),
+        ]);
+    }
+
+    async fn row<C: ConnectionTrait>(db: &C, key: &str) -> Result<Option<statistic::Model>, DbErr> {
+        row(db, key).await
+    }
+
+    async fn validate<C: ConnectionTrait>(
+        db: &C,
+        input: StatisticInput,
+        existing: Option<&statistic::Model>,
+        checks: &mut Checks,
+    ) -> Result<Prepared<statistic::Model>, DbErr> {
+        if let Some(key) = &input.key {
+            writes::unique_slug::<Entity, _>(
+                db,
+                checks,
+                (Column::Id, Column::Key),
+                key,
+                existing.map(|e| e.id),
+                "key",
+                "statistic",
+            )
+            .await?;
+        }
+        match (input.value, input.value_low, input.value_high) {
+            (Some(value), None, None) if value.is_finite() => {}
+            (None, Some(low), Some(high)) if low.is_finite() && high.is_finite() => {
+                if low > high {
+                    checks.fail("value_low", "cannot exceed value_high");
+                }
+            }
+            _ => checks.fail(
+                "value",
+                "give either `value`, or both `value_low` and `value_high`, as finite numbers",
+            ),
+        }
+        let qualifier = input.qualifier.unwrap_or(Qualifier::Exact);
+        if qualifier.is_bound() && input.value.is_none() {
+            checks.fail(
+                "qualifier",
+                format!("`{qualifier}` bounds a single `value`; a range is already two bounds"),
+            );
+        }
+        checks.line("unit", &input.unit);
+        if input.period_end.is_some_and(|end| end < input.period_start) {
+            checks.fail("period_end", "cannot be before period_start");
+        }
+        let precision = input.period_precision.unwrap_or(PeriodPrecision::Day);
+        if let Some((field, message)) = precision.fault(input.period_start, input.period_end) {
+            checks.fail(field, message);
+        }
+        if let Some(note) = &input.note {
+            checks.localized("note", note, true);
+        }
+        let metric_id = writes::resolve::<metric::Entity, _>(
+            db,
+            checks,
+            "metric",
+            (metric::Column::Id, metric::Column::Key),
+            &input.metric,
+            "metric",
+        )
+        .await?;
+        let source_id = writes::resolve::<source::Entity, _>(
+            db,
+            checks,
+            "source",
+            (source::Column::Id, source::Column::Key),
+            &input.source,
+            "source",
+        )
+        .await?;
+        let (mut model_id, mut company_id, mut country) = (None, None, None);
+        match input.subject_type {
+            SubjectType::Model => {
+                model_id = writes::resolve::<model::Entity, _>(
+                    db,
+                    checks,
+                    "subject",
+                    (model::Column::Id, model::Column::Slug),
+                    &input.subject,
+                    "model",
+                )
+                .await?
+            }
+            SubjectType::Company => {
+                company_id = writes::resolve::<company::Entity, _>(
+                    db,
+                    checks,
+                    "subject",
+                    (company::Column::Id, company::Column::Slug),
+                    &input.subject,
+                    "company",
+                )
+                .await?
+            }
+            SubjectType::Country => {
+                country = Some(writes::check_country(db, checks, "subject", &input.subject).await?)
+            }
+        }
+        let scope = match &input.scope_country {
+            Some(code) => Some(writes::check_country(db, checks, "scope_country", code).await?),
+            None => None,
+        };
+        Ok(Prepared::row(statistic::Model {
+            id: existing.map_or_else(Uuid::now_v7, |e| e.id),
+            key: input.key,
+            metric_id: metric_id.unwrap_or_default(),
+            subject_type: input.subject_type.as_str().to_owned(),
+            subject_model_id: model_id,
+            subject_company_id: company_id,
+            subject_country_code: country,
+            scope_country_code: scope,
+            value: input.value,
+            value_low: input.value_low,
+            value_high: input.value_high,
+            qualifier: qualifier.as_str().to_owned(),
+            unit: input.unit,
+            period_start: input.period_start,
+            period_end: input.period_end,
+            period_precision: precision.as_str().to_owned(),
+            method: input.method.as_str().to_owned(),
+            source_id: source_id.unwrap_or_default(),
+            note_en: input.note.as_ref().map(|n| n.en.clone()),
+            note_ar: input.note.map(|n| n.ar),
+            search_title: String::new(),
+            search_body: String::new(),
+            version: existing.map_or(1, |e| e.version),
+            created_at: existing.map_or_else(chrono::Utc::now, |e| e.created_at),
+            updated_at: existing.map_or_else(chrono::Utc::now, |e| e.updated_at),
+        }))
+    }
+
+    async fn view<C: ConnectionTrait>(
+        db: &C,
+        model: statistic::Model,
+        lang: Option<crate::domain::lang::Lang>,
+    ) -> Result<Self::View, WriteError> {
+        let related = Related::load(db, needs(std::slice::from_ref(&model))).await?;
+        Ok(crate::views::statistics::Statistic::build(
+            model, &related, lang,
+        )?)
+    }
+
+    fn input_of(shown: &serde_json::Value) -> serde_json::Value {
+        let mut input = resources::fields(
+            shown,
+            &[
+                "key",
+                "value",
+                "value_low",
+                "value_high",
+                "qualifier",
+                "unit",
+                "method",
+                "note",
+            ],
+        );
+        input.insert("metric".into(), resources::reference(shown, "metric"));
+        input.insert("subject_type".into(), shown["subject"]["type"].clone());
+        input.insert("subject".into(), shown["subject"]["key"].clone());
+        input.insert("scope_country".into(), resources::reference(shown, "scope"));
+        input.insert("source".into(), resources::reference(shown, "source"));
+        input.insert("period_start".into(), shown["period"]["start"].clone());
+        input.insert("period_end".into(), shown["period"]["end"].clone());
+        input.insert(
+            "period_precision".into(),
+            shown["period"]["precision"].clone(),
+        );
+        serde_json::Value::Object(input)
+    }
+}

@@ -1,19 +1,13 @@
-//! What every write shares: its error, its transaction, and the checks that keep the
-//! data whole (references that exist, no delete of what others cite).
+//! What every write shares: its error, and the checks that keep the data whole
+//! (references that exist, unique keys, no delete of what others cite).
 
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    ModelTrait, SqlErr, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
 
-use super::{
-    claims::Children,
-    records::{self, Stamp},
-    revisions,
-};
-use crate::error::FieldError;
+use crate::{domain::validate::Checks, error::FieldError};
 
 /// Why a write was refused.
 #[derive(Debug, thiserror::Error)]
@@ -29,12 +23,25 @@ pub enum WriteError {
         /// What conflicts.
         message: String,
     },
-    /// The record changed (or went) since it was read.
+    /// No such record (or part of one).
+    #[error("{resource} `{id}` not found")]
+    NotFound {
+        /// What was looked for.
+        resource: &'static str,
+        /// Its key.
+        id: String,
+    },
+    /// The record is not at the version the writer expected: it changed (or went) since
+    /// the writer read it.
     #[error("the record changed since it was read")]
     Stale,
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),
+    /// Stored data could not be shown (a reference to a missing record, a value this build
+    /// does not know).
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
 }
 
 impl From<Vec<FieldError>> for WriteError {
@@ -43,8 +50,30 @@ impl From<Vec<FieldError>> for WriteError {
     }
 }
 
+impl WriteError {
+    /// The refusal `checks` add up to, if any: every fault, with conflicts among them,
+    /// when there are faults; else the first conflict (a taken key alone is a 409).
+    pub fn from_checks(checks: Checks) -> Option<Self> {
+        let Checks {
+            mut errors,
+            conflicts,
+        } = checks;
+        match (errors.is_empty(), conflicts.into_iter().next()) {
+            (false, conflict) => {
+                errors.extend(conflict);
+                Some(Self::Invalid(errors))
+            }
+            (true, Some(conflict)) => Some(Self::Conflict {
+                field: conflict.field,
+                message: conflict.message,
+            }),
+            (true, None) => None,
+        }
+    }
+}
+
 /// Turns the database's unique and foreign-key violations into conflicts.
-fn conflict(err: DbErr) -> WriteError {
+pub fn conflict(err: DbErr) -> WriteError {
     match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(detail)) => WriteError::Conflict {
             field: field_in(&detail).unwrap_or("key").to_owned(),
@@ -62,120 +91,6 @@ fn field_in(detail: &str) -> Option<&'static str> {
     ["slug", "key", "code"]
         .into_iter()
         .find(|field| detail.contains(field))
-}
-
-/// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
-/// IMMEDIATE`), waiting its turn behind other writers, so that no write can find its
-/// snapshot stale half way and fail.
-pub async fn begin(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
-    db.begin_with_options(sea_orm::TransactionOptions {
-        isolation_level: None,
-        access_mode: None,
-        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-    })
-    .await
-}
-
-/// Creates `model` (and a claim's `children`), with its revision, in one transaction.
-pub async fn create<E>(
-    db: &DatabaseConnection,
-    resource: &'static str,
-    model: E::Model,
-    children: Option<&Children>,
-    actor: &str,
-) -> Result<(), WriteError>
-where
-    E: EntityTrait,
-    E::Model: ModelTrait<Entity = E> + IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
-{
-    let stamp = Stamp {
-        actor,
-        at: revisions::now(),
-    };
-    let id = records::id_of::<E>(&model);
-    let extra = children.map_or(serde_json::Value::Null, Children::to_json);
-    let tx = begin(db).await?;
-    records::insert::<E, _>(&tx, resource, model, &extra, stamp)
-        .await
-        .map_err(conflict)?;
-    if let Some(children) = children {
-        children.replace(&tx, id).await.map_err(conflict)?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Replaces `before` by `after` when the stored version is still `before`'s.
-pub async fn update<E>(
-    db: &DatabaseConnection,
-    resource: &'static str,
-    before: &E::Model,
-    children: Option<(&Children, &Children)>,
-    after: E::Model,
-    actor: &str,
-) -> Result<E::Model, WriteError>
-where
-    E: EntityTrait,
-    E::Model: ModelTrait<Entity = E> + IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
-{
-    let stamp = Stamp {
-        actor,
-        at: revisions::now(),
-    };
-    let (extra_before, extra_after) = match children {
-        Some((old, new)) => (old.to_json(), new.to_json()),
-        None => (serde_json::Value::Null, serde_json::Value::Null),
-    };
-    let tx = begin(db).await?;
-    let updated = records::update::<E, _>(
-        &tx,
-        resource,
-        before,
-        &extra_before,
-        after,
-        &extra_after,
-        stamp,
-    )
-    .await
-    .map_err(conflict)?
-    .ok_or(WriteError::Stale)?;
-    if let Some((_, new)) = children {
-        new.replace(&tx, records::id_of::<E>(&updated))
-            .await
-            .map_err(conflict)?;
-    }
-    tx.commit().await?;
-    Ok(updated)
-}
-
-/// Deletes `before` when the stored version is still its own.
-pub async fn delete<E>(
-    db: &DatabaseConnection,
-    resource: &'static str,
-    before: &E::Model,
-    children: Option<&Children>,
-    actor: &str,
-) -> Result<(), WriteError>
-where
-    E: EntityTrait,
-    E::Model: ModelTrait<Entity = E> + Sync,
-{
-    let stamp = Stamp {
-        actor,
-        at: revisions::now(),
-    };
-    let extra = children.map_or(serde_json::Value::Null, Children::to_json);
-    let tx = begin(db).await?;
-    if !records::delete::<E, _>(&tx, resource, before, &extra, stamp)
-        .await
-        .map_err(conflict)?
-    {
-        return Err(WriteError::Stale);
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Refuses to delete a record that others cite: `(table, column, what)` name the citing
@@ -207,79 +122,91 @@ pub async fn ensure_unreferenced<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Resolves the key of a referenced record to its id, or records a field error.
+/// Resolves a reference to a record of `E` (its id, or its key in `key_column`) to the
+/// record's id, or records a field error.
 pub async fn resolve<E, C>(
     db: &C,
-    errors: &mut Vec<FieldError>,
+    checks: &mut Checks,
     field: &str,
-    key_column: E::Column,
+    (id_column, key_column): (E::Column, E::Column),
     value: &str,
     what: &str,
 ) -> Result<Option<Uuid>, DbErr>
 where
     C: ConnectionTrait,
     E: EntityTrait,
-    E::Model: ModelTrait<Entity = E>,
 {
-    use sea_orm::{ColumnTrait, QueryFilter};
-    let by_id = Uuid::parse_str(value)
-        .ok()
-        .filter(|_| records::column::<E>("id").is_some());
-    let mut select = E::find();
-    select = match (by_id, records::column::<E>("id")) {
-        (Some(id), Some(id_column)) => select.filter(id_column.eq(id)),
-        _ => select.filter(key_column.eq(value)),
+    use sea_orm::QuerySelect;
+    let select = E::find().select_only().column(id_column);
+    let select = match Uuid::parse_str(value) {
+        Ok(id) => select.filter(id_column.eq(id)),
+        Err(_) => select.filter(key_column.eq(value)),
     };
-    match select.one(db).await? {
-        Some(model) => Ok(Some(records::id_of::<E>(&model))),
-        None => {
-            errors.push(FieldError {
-                field: field.to_owned(),
-                message: format!("no {what} `{value}`"),
-            });
-            Ok(None)
-        }
+    let id: Option<Uuid> = select.into_tuple().one(db).await?;
+    if id.is_none() {
+        checks.fail(field, format!("no {what} `{value}`"));
     }
+    Ok(id)
 }
 
 /// Checks that a country code names a stored country, region or group.
 pub async fn check_country<C: ConnectionTrait>(
     db: &C,
-    errors: &mut Vec<FieldError>,
+    checks: &mut Checks,
     field: &str,
     code: &str,
 ) -> Result<String, DbErr> {
     let code = super::normalize_code(code);
     if super::countries::find(db, &code).await?.is_none() {
-        errors.push(FieldError {
-            field: field.to_owned(),
-            message: format!("no country, region or group `{code}`"),
-        });
+        checks.fail(field, format!("no country, region or group `{code}`"));
     }
     Ok(code)
 }
 
-/// Refuses `value` for `column` when another record of `E` than `existing` holds it.
-pub async fn ensure_unique<E, C>(
+/// Checks that `value` is a slug (lowercase words joined by hyphens) that no record of
+/// `E` but `existing` holds in `column`.
+pub async fn unique_slug<E, C>(
     db: &C,
-    column: E::Column,
+    checks: &mut Checks,
+    columns: (E::Column, E::Column),
     value: &str,
     existing: Option<Uuid>,
     field: &str,
     what: &str,
-) -> Result<(), WriteError>
+) -> Result<(), DbErr>
 where
     C: ConnectionTrait,
     E: EntityTrait,
-    E::Model: ModelTrait<Entity = E>,
 {
-    use sea_orm::{ColumnTrait, QueryFilter};
-    let holder = E::find().filter(column.eq(value)).one(db).await?;
-    match holder.map(|model| records::id_of::<E>(&model)) {
-        Some(id) if Some(id) != existing => Err(WriteError::Conflict {
-            field: field.to_owned(),
-            message: format!("another {what} has the {field} `{value}`"),
-        }),
-        _ => Ok(()),
+    checks.slug(field, value);
+    ensure_unique::<E, C>(db, checks, columns, value, existing, field, what).await
+}
+
+/// Records a conflict when another record of `E` than `existing` holds `value` in
+/// `column`.
+pub async fn ensure_unique<E, C>(
+    db: &C,
+    checks: &mut Checks,
+    (id_column, column): (E::Column, E::Column),
+    value: &str,
+    existing: Option<Uuid>,
+    field: &str,
+    what: &str,
+) -> Result<(), DbErr>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+{
+    use sea_orm::QuerySelect;
+    let holder: Option<Uuid> = E::find()
+        .select_only()
+        .column(id_column)
+        .filter(column.eq(value))
+        .into_tuple()
+        .one(db)
+        .await?;
+    if holder.is_some_and(|id| Some(id) != existing) {
+        checks.conflict(field, format!("another {what} has the {field} `{value}`"));
     }
+    Ok(())
 }

@@ -119,7 +119,7 @@ async fn a_change_through_one_instance_moves_the_tags_of_another() {
     let response = first
         .request(Method::PATCH, path, Some(&editor))
         .header("if-match", first.etag(path).await)
-        .json(&json!({"founded": 2023}))
+        .json(&json!({"founded": 2022}))
         .send()
         .await
         .unwrap();
@@ -160,7 +160,7 @@ async fn lists_carry_a_weak_etag_and_answer_304_while_nothing_changed(backend: B
     let response = app
         .request(Method::PATCH, "/v1/companies/deepseek", Some(&editor))
         .header("if-match", app.etag("/v1/companies/deepseek").await)
-        .json(&json!({"founded": 2023}))
+        .json(&json!({"founded": 2022}))
         .send()
         .await
         .unwrap();

@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use mizan::dataset::Dataset;
+use mizan::{dataset::Dataset, domain::kinds::Verdict, services::claims::ClaimInput};
 
 use crate::helpers::{Backend, data_dir, spawn_app_with_dataset};
 
@@ -16,24 +16,31 @@ fn keys(body: &serde_json::Value) -> HashSet<String> {
 async fn claims_filter_by_verdict_topic_subject_claimant_and_date(backend: Backend) {
     let app = spawn_app_with_dataset(backend).await;
     let data = Dataset::read(&data_dir()).unwrap();
-    let expect = |predicate: &dyn Fn(&mizan::dataset::files::Claim) -> bool| -> HashSet<String> {
+    let expect = |predicate: &dyn Fn(&ClaimInput) -> bool| -> HashSet<String> {
         data.claims
-            .claims
             .iter()
-            .filter(|c| predicate(c))
-            .map(|c| c.key.clone())
+            .filter(|entry| predicate(&entry.input))
+            .map(|entry| entry.key.clone())
             .collect()
     };
     let cases: Vec<(&str, HashSet<String>)> = vec![
-        ("verdict=opinion", expect(&|c| c.verdict == "opinion")),
-        ("verdict=supported", expect(&|c| c.verdict == "supported")),
+        (
+            "verdict=opinion",
+            expect(&|c| c.verdict == Verdict::Opinion),
+        ),
+        (
+            "verdict=supported",
+            expect(&|c| c.verdict == Verdict::Supported),
+        ),
         (
             "topic=pricing",
             expect(&|c| c.topics.iter().any(|t| t == "pricing")),
         ),
         (
             "topic=soft-power&verdict=opinion",
-            expect(&|c| c.verdict == "opinion" && c.topics.iter().any(|t| t == "soft-power")),
+            expect(&|c| {
+                c.verdict == Verdict::Opinion && c.topics.iter().any(|t| t == "soft-power")
+            }),
         ),
         (
             "subject=deepseek-r1",
@@ -62,13 +69,9 @@ async fn claims_filter_by_verdict_topic_subject_claimant_and_date(backend: Backe
         (
             "stated_after=2025-01-01&stated_before=2025-02-28",
             expect(&|c| {
-                c.stated
-                    .as_ref()
-                    .and_then(mizan::dataset::date_of)
-                    .is_some_and(|d| {
-                        d.to_string().as_str() >= "2025-01-01"
-                            && d.to_string().as_str() <= "2025-02-28"
-                    })
+                c.stated.is_some_and(|d| {
+                    d.to_string().as_str() >= "2025-01-01" && d.to_string().as_str() <= "2025-02-28"
+                })
             }),
         ),
     ];

@@ -3,12 +3,14 @@
 use std::{collections::HashSet, path::Path};
 
 use entity::revision;
-use migration::{Migrator, MigratorTrait};
-use mizan::dataset::{self, Dataset};
+use mizan::dataset::{self, Dataset, DatasetError, Problem};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
+use serde_json::{Value, json};
+
 use crate::helpers::{
-    Backend, TestDatabase, data_dir, edited_copy, spawn_app_with_dataset, test_config,
+    Backend, TestDatabase, assert_problem, data_dir, edited_copy, spawn_app_with_dataset,
+    test_config,
 };
 
 async fn fresh_db(backend: Backend) -> (TestDatabase, DatabaseConnection) {
@@ -16,7 +18,7 @@ async fn fresh_db(backend: Backend) -> (TestDatabase, DatabaseConnection) {
     let db = mizan::startup::connect(&test_config(&database.url))
         .await
         .unwrap();
-    Migrator::up(&db, None).await.unwrap();
+    mizan::startup::migrate(&db).await.unwrap();
     (database, db)
 }
 
@@ -28,13 +30,13 @@ async fn the_dataset_loads_whole_and_is_served(backend: Backend) {
     let app = spawn_app_with_dataset(backend).await;
     let data = Dataset::read(&data_dir()).unwrap();
     let counts = [
-        ("countries", data.countries.countries.len()),
-        ("sources", data.sources.sources.len()),
-        ("companies", data.companies.companies.len()),
-        ("models", data.models.models.len()),
-        ("metrics", data.metrics.metrics.len()),
-        ("statistics", data.statistics.statistics.len()),
-        ("claims", data.claims.claims.len()),
+        ("countries", data.countries.len()),
+        ("sources", data.sources.len()),
+        ("companies", data.companies.len()),
+        ("models", data.models.len()),
+        ("metrics", data.metrics.len()),
+        ("statistics", data.statistics.len()),
+        ("claims", data.claims.len()),
     ];
     for (resource, expected) in counts {
         let total = app
@@ -44,8 +46,8 @@ async fn the_dataset_loads_whole_and_is_served(backend: Backend) {
             .unwrap();
         assert_eq!(total as usize, expected, "{resource}");
     }
-    assert!(data.companies.companies.len() >= 12);
-    assert!(data.models.models.len() >= 20);
+    assert!(data.companies.len() >= 12);
+    assert!(data.models.len() >= 20);
     let article = app.get_json("/v1/sources/aljazeera-ai-race-2025").await;
     assert_eq!(article["language"], "ar");
     let c10 = app.get_json("/v1/claims/article-c10").await;
@@ -185,7 +187,126 @@ async fn a_broken_file_leaves_the_database_untouched(backend: Backend) {
     );
 }
 
+/// One table of bad inputs, each written into the dataset's files and sent as a merge
+/// patch to the API: both refuse it on the same field with the same message, since both
+/// go through the same write path.
+async fn the_loader_and_the_api_refuse_alike(backend: Backend) {
+    let cases: Vec<(&str, &str, &str, &str, Value, &str)> = vec![
+        // (file, text, replacement, record URL, patch, field)
+        (
+            "models.toml",
+            "company = \"deepseek\"",
+            "company = \"nobody\"",
+            "/v1/models/deepseek-v3-base",
+            json!({"company": "nobody"}),
+            "company",
+        ),
+        (
+            "models.toml",
+            "openness = \"open_weights\"",
+            "openness = \"open\"",
+            "/v1/models/deepseek-v3-base",
+            json!({"openness": "open"}),
+            "openness",
+        ),
+        (
+            "models.toml",
+            "parameters_total = 671000000000",
+            "parameters_total = -5",
+            "/v1/models/deepseek-v3-base",
+            json!({"parameters_total": -5}),
+            "parameters_total",
+        ),
+        (
+            "statistics.toml",
+            "value = 97000000",
+            "value_low = 9\nvalue_high = 1",
+            "/v1/statistics/article-s1",
+            json!({"value": null, "value_low": 9, "value_high": 1}),
+            "value_low",
+        ),
+        (
+            "statistics.toml",
+            "period_end = 2025-04-30",
+            "period_end = 2025-04-29",
+            "/v1/statistics/article-s1",
+            json!({"period_end": "2025-04-29"}),
+            "period_end",
+        ),
+        (
+            "statistics.toml",
+            "period_precision = \"month\"",
+            "period_precision = \"week\"",
+            "/v1/statistics/article-s1",
+            json!({"period_precision": "week"}),
+            "period_precision",
+        ),
+        (
+            "statistics.toml",
+            "subject = \"deepseek\"",
+            "subject = \"nobody\"",
+            "/v1/statistics/article-s1",
+            json!({"subject": "nobody"}),
+            "subject",
+        ),
+        (
+            "claims.toml",
+            "verdict = \"supported\"",
+            "verdict = \"true\"",
+            "/v1/claims/article-c1",
+            json!({"verdict": "true"}),
+            "verdict",
+        ),
+        (
+            "sources.toml",
+            "language = \"ar\"",
+            "language = \"arabic\"",
+            "/v1/sources/aurestv-ai-race-2025",
+            json!({"language": "arabic"}),
+            "language",
+        ),
+        (
+            "companies.toml",
+            "country = \"CN\"",
+            "country = \"XX\"",
+            "/v1/companies/deepseek",
+            json!({"country": "XX"}),
+            "country",
+        ),
+    ];
+    let app = spawn_app_with_dataset(backend).await;
+    let key = app.key("editor").await;
+    for (file, from, to, path, patch, field) in cases {
+        let dir = edited_copy(file, |text| text.replacen(from, to, 1));
+        let record = path.rsplit('/').next().unwrap();
+        let problems = problems_of(dir.path()).await;
+        let loader: Vec<&str> = problems
+            .iter()
+            .filter(|p| p.file == file && p.record == record && p.field == field)
+            .map(|p| p.message.as_str())
+            .collect();
+        let response = app
+            .request(reqwest::Method::PATCH, path, Some(&key))
+            .header("if-match", app.etag(path).await)
+            .json(&patch)
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(response, 422).await;
+        let api: Vec<&str> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["field"] == field)
+            .map(|e| e["message"].as_str().unwrap())
+            .collect();
+        assert!(!api.is_empty(), "{path} {patch}: {problem}");
+        assert_eq!(loader, api, "{file}: `{to}` and PATCH {path} {patch}");
+    }
+}
+
 crate::on_both_backends!(
+    the_loader_and_the_api_refuse_alike,
     the_dataset_loads_whole_and_is_served,
     loading_twice_changes_nothing_the_second_time,
     a_changed_file_applies_exactly_the_difference,
@@ -230,13 +351,8 @@ fn every_statistic_and_claim_of_the_source_article_is_in_the_dataset() {
     );
 
     let data = Dataset::read(&data_dir()).unwrap();
-    let have_stats: HashSet<String> = data
-        .statistics
-        .statistics
-        .iter()
-        .map(|s| s.key.clone())
-        .collect();
-    let have_claims: HashSet<String> = data.claims.claims.iter().map(|c| c.key.clone()).collect();
+    let have_stats: HashSet<String> = data.statistics.iter().map(|s| s.key.clone()).collect();
+    let have_claims: HashSet<String> = data.claims.iter().map(|c| c.key.clone()).collect();
     assert!(
         stats.is_subset(&have_stats),
         "missing: {:?}",
@@ -255,8 +371,20 @@ fn the_committed_dataset_has_no_problems() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
-#[test]
-fn each_rule_names_its_file_record_and_field() {
+/// Every problem the dataset in `dir` has: in its files alone, and as it is applied (on a
+/// fresh database) through the write path's rules.
+async fn problems_of(dir: &Path) -> Vec<Problem> {
+    let data = Dataset::read(dir).unwrap();
+    let (_database, db) = fresh_db(Backend::Sqlite).await;
+    match dataset::apply(&db, &data).await {
+        Ok(report) => panic!("the dataset loaded: {report}"),
+        Err(DatasetError::Invalid(problems)) => problems,
+        Err(other) => panic!("{other}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_rule_names_its_file_record_and_field() {
     let cases: Vec<(&str, &str, &str, &str, &str)> = vec![
         (
             "models.toml",
@@ -383,7 +511,7 @@ fn each_rule_names_its_file_record_and_field() {
     ];
     for (file, from, to, record, field) in cases {
         let dir = edited_copy(file, |text| text.replacen(from, to, 1));
-        let problems = Dataset::read(dir.path()).unwrap().problems();
+        let problems = problems_of(dir.path()).await;
         assert!(
             problems
                 .iter()
@@ -404,7 +532,7 @@ verdict = "false"
 "#
         .to_owned()
     });
-    let problems = Dataset::read(dir.path()).unwrap().problems();
+    let problems = problems_of(dir.path()).await;
     for field in ["evidence", "verdict_summary"] {
         assert!(
             problems

@@ -100,9 +100,12 @@ async fn a_request_over_its_time_is_abandoned_with_a_504_and_changes_nothing(bac
     // Hold the write lock (SQLite) or the companies table (PostgreSQL) elsewhere, so the
     // create waits on it.
     // (On SQLite, beginning the transaction takes the write lock.)
-    let blocker = mizan::services::writes::begin(&app.db).await.unwrap();
+    let blocker = mizan::services::changes::Writer::begin(&app.db, "test")
+        .await
+        .unwrap();
     if backend == Backend::Postgres {
         blocker
+            .db()
             .execute_unprepared("LOCK TABLE companies IN ACCESS EXCLUSIVE MODE")
             .await
             .unwrap();

@@ -3,7 +3,6 @@
 use std::{path::PathBuf, sync::LazyLock, time::Duration};
 
 use actix_web::dev::ServerHandle;
-use migration::{Migrator, MigratorTrait};
 use mizan::{
     config::{Config, LogFormat},
     startup::{self, Application},
@@ -183,6 +182,7 @@ pub fn test_config(database_url: &str) -> Config {
         request_limits: mizan::config::RequestLimits::default(),
         db_statement_timeout: Duration::from_secs(10),
         etag_max_age: Duration::from_millis(100),
+        build_id: Some("test-build".to_owned()),
         search_cache_bytes: 8 * 1024 * 1024,
         cors_write_origins: vec!["https://desk.example.org".to_owned()],
         rate_limits: mizan::config::RateLimitConfig {
@@ -247,7 +247,7 @@ async fn start(database: TestDatabase, config: Config, with_dataset: bool) -> Te
     let db = startup::connect(&config)
         .await
         .expect("cannot connect to the test database");
-    Migrator::up(&db, None).await.expect("migrations failed");
+    startup::migrate(&db).await.expect("migrations failed");
     if with_dataset {
         mizan::dataset::seed(&db, &config.data_dir)
             .await

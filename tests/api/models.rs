@@ -1,4 +1,4 @@
-use mizan::dataset::Dataset;
+use mizan::{dataset::Dataset, domain::kinds::Openness, services::models::ModelInput};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 
 use crate::helpers::{Backend, data_dir, spawn_app_with_dataset};
@@ -6,30 +6,29 @@ use crate::helpers::{Backend, data_dir, spawn_app_with_dataset};
 async fn models_filter_by_each_field(backend: Backend) {
     let app = spawn_app_with_dataset(backend).await;
     let data = Dataset::read(&data_dir()).unwrap();
-    let expect = |predicate: &dyn Fn(&mizan::dataset::files::Model) -> bool| {
+    let expect = |predicate: &dyn Fn(&ModelInput) -> bool| {
         let mut slugs: Vec<String> = data
             .models
-            .models
             .iter()
+            .map(|entry| &entry.input)
             .filter(|m| predicate(m))
             .map(|m| m.slug.clone())
             .collect();
         slugs.sort();
         slugs
     };
-    let released =
-        |m: &mizan::dataset::files::Model| m.released.as_ref().and_then(mizan::dataset::date_of);
+    let released = |m: &ModelInput| m.released;
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let cases: Vec<(&str, Vec<String>)> = vec![
         ("company=deepseek", expect(&|m| m.company == "deepseek")),
         ("country=CN", expect(&|m| m.country == "CN")),
         (
             "country=cn&openness=open_weights",
-            expect(&|m| m.country == "CN" && m.openness == "open_weights"),
+            expect(&|m| m.country == "CN" && m.openness == Openness::OpenWeights),
         ),
         (
             "openness=closed_api",
-            expect(&|m| m.openness == "closed_api"),
+            expect(&|m| m.openness == Openness::ClosedApi),
         ),
         (
             "license=Apache-2.0",
@@ -46,7 +45,7 @@ async fn models_filter_by_each_field(backend: Backend) {
         (
             "released_after=2025-01-01&released_before=2025-12-31&openness=open_weights",
             expect(&|m| {
-                m.openness == "open_weights"
+                m.openness == Openness::OpenWeights
                     && released(m).is_some_and(|d| d.format("%Y").to_string() == "2025")
             }),
         ),
@@ -63,7 +62,7 @@ async fn models_filter_by_each_field(backend: Backend) {
         slugs.sort();
         assert_eq!(slugs, expected, "GET /v1/models?{query}");
     }
-    assert!(!expect(&|m| m.country == "CN" && m.openness == "open_weights").is_empty());
+    assert!(!expect(&|m| m.country == "CN" && m.openness == Openness::OpenWeights).is_empty());
 }
 
 async fn a_model_shows_its_maker_lineage_and_source(backend: Backend) {
@@ -94,8 +93,8 @@ async fn derivatives_follow_lineage_to_the_requested_depth(backend: Backend) {
     let data = Dataset::read(&data_dir()).unwrap();
     let children = |base: &str| -> Vec<String> {
         data.models
-            .models
             .iter()
+            .map(|entry| &entry.input)
             .filter(|m| m.base_model.as_deref() == Some(base))
             .map(|m| m.slug.clone())
             .collect()

@@ -18,14 +18,13 @@ async fn countries_list_filter_and_resolve_by_code(backend: Backend) {
     let data = dataset();
 
     let all = app.collect("/v1/countries", "code").await;
-    assert_eq!(all.len(), data.countries.countries.len());
+    assert_eq!(all.len(), data.countries.len());
     let south = app.collect("/v1/countries?global_south=true", "code").await;
     let expected: Vec<String> = data
         .countries
-        .countries
         .iter()
-        .filter(|c| c.global_south)
-        .map(|c| c.code.clone())
+        .filter(|c| c.input.global_south)
+        .map(|c| c.key.clone())
         .collect();
     assert_eq!(sorted(south), sorted(expected));
     let regions = app.collect("/v1/countries?kind=region", "code").await;
@@ -51,10 +50,9 @@ async fn companies_list_filter_and_resolve_by_slug(backend: Backend) {
     let chinese = app.collect("/v1/companies?country=CN", "slug").await;
     let expected: Vec<String> = data
         .companies
-        .companies
         .iter()
-        .filter(|c| c.country == "CN")
-        .map(|c| c.slug.clone())
+        .filter(|c| c.input.country == "CN")
+        .map(|c| c.key.clone())
         .collect();
     assert_eq!(sorted(chinese.clone()), sorted(expected));
     assert!(
@@ -82,7 +80,7 @@ async fn sources_list_filter_and_resolve_by_id_or_key(backend: Backend) {
 
     assert_eq!(
         app.collect("/v1/sources", "id").await.len(),
-        data.sources.sources.len()
+        data.sources.len()
     );
     let arabic = app.get_json("/v1/sources?language=ar&limit=200").await;
     let keys: Vec<&str> = arabic["data"]
@@ -125,7 +123,7 @@ async fn sources_list_filter_and_resolve_by_id_or_key(backend: Backend) {
 async fn metrics_list_and_resolve_by_key(backend: Backend) {
     let app = spawn_app_with_dataset(backend).await;
     let keys = app.collect("/v1/metrics", "key").await;
-    assert_eq!(keys.len(), dataset().metrics.metrics.len());
+    assert_eq!(keys.len(), dataset().metrics.len());
     let trust = app.get_json("/v1/metrics/trust_in_ai").await;
     assert_eq!(trust["unit"], "percent");
     assert!(trust["name"]["ar"].as_str().unwrap().contains("الثقة"));

@@ -501,7 +501,7 @@ async fn of_fifty_concurrent_patches_with_one_tag_exactly_one_wins(backend: Back
     let requests = (0..50).map(|i| {
         app.request(Method::PATCH, path, Some(&key))
             .header("if-match", &etag)
-            .json(&json!({"value": 97_000_000 + i}))
+            .json(&json!({"value": 97_000_001 + i}))
             .send()
     });
     let responses = futures::future::join_all(requests).await;
@@ -623,9 +623,12 @@ async fn every_change_is_a_revision_that_can_be_restored(backend: Backend) {
         .collect();
     assert_eq!(actions, ["delete", "update", "create"]);
     assert!(history.iter().all(|r| r["actor"] == actor.as_str()));
-    assert_eq!(history[1]["before"]["founded_year"], Value::Null);
-    assert_eq!(history[1]["after"]["founded_year"], 2024);
-    assert_eq!(history[1]["after"]["name_en"], "Acme Intelligence");
+    // In the API's own terms, as `GET` showed the record.
+    assert_eq!(history[1]["schema_version"], 1);
+    assert_eq!(history[1]["before"]["founded"], Value::Null);
+    assert_eq!(history[1]["after"]["founded"], 2024);
+    assert_eq!(history[1]["after"]["name"]["en"], "Acme Intelligence");
+    assert_eq!(history[1]["after"]["country"]["code"], "FR");
     assert!(history[0]["after"].is_null() && history[2]["before"].is_null());
     let by_actor = app
         .get_json(&format!("/v1/revisions?actor={actor}&resource=companies"))
