@@ -152,9 +152,21 @@ fn worker_pool(shared: &DatabaseConnection, workers: usize) -> DatabaseConnectio
 /// executable, so that every build (and only a new build) gets new entity tags, and
 /// instances of one build agree.
 fn executable_digest() -> String {
+    // Streamed: reading the executable whole kept its size (about 40 MB) resident for the
+    // process's life, as the allocator keeps what it was given.
     let digest = std::env::current_exe()
-        .and_then(std::fs::read)
-        .map(|bytes| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)));
+        .and_then(std::fs::File::open)
+        .and_then(|mut file| {
+            use std::io::Read;
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            let mut buffer = vec![0; 64 * 1024];
+            loop {
+                match file.read(&mut buffer)? {
+                    0 => return Ok(format!("{:016x}", hasher.digest())),
+                    n => hasher.update(&buffer[..n]),
+                }
+            }
+        });
     match digest {
         Ok(digest) => format!("{}+{digest}", env!("CARGO_PKG_VERSION")),
         Err(_) => env!("CARGO_PKG_VERSION").to_owned(),
