@@ -4,9 +4,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, web};
 use chrono::{DateTime, Utc};
-use entity::event;
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -50,12 +50,26 @@ pub struct Event {
     pub schema_version: i32,
     /// The record as `GET` showed it right after the change (before it, for a deletion).
     #[schema(value_type = Object)]
-    pub data: serde_json::Value,
+    pub data: Data,
+}
+
+/// An event's data: as stored (both languages), or shown in one language.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Data {
+    /// The stored JSON, passed through as it is.
+    Stored(Box<RawValue>),
+    /// Read and shown in one language.
+    Shown(serde_json::Value),
 }
 
 impl Event {
-    fn build(event: event::Model, lang: Option<Lang>) -> Self {
-        Self {
+    fn build(event: events::Row, lang: Option<Lang>) -> anyhow::Result<Self> {
+        let data = match lang {
+            None => Data::Stored(RawValue::from_string(event.data)?),
+            Some(_) => Data::Shown(localize(serde_json::from_str(&event.data)?, lang)),
+        };
+        Ok(Self {
             id: event.id,
             kind: event.kind,
             resource: event.resource,
@@ -65,8 +79,8 @@ impl Event {
             actor: event.actor,
             at: event.at,
             schema_version: event.schema_version,
-            data: localize(event.data, lang),
-        }
+            data,
+        })
     }
 }
 
@@ -203,7 +217,7 @@ pub async fn list_events(
         data: rows
             .into_iter()
             .map(|row| Event::build(row, query.lang))
-            .collect(),
+            .collect::<anyhow::Result<_>>()?,
         next_cursor: next.clone(),
     };
     let mut response = super::json(query.lang, &body)?;

@@ -1,11 +1,13 @@
 //! Reading the change log: the events every change appends (see `services::changes`), in
 //! commit order.
 
-use entity::event::{self, Column, Entity};
+use chrono::{DateTime, Utc};
+use entity::event::{Column, Entity};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
+use uuid::Uuid;
 
 /// The resources whose changes the log records, with the singular its event types begin
 /// with.
@@ -85,13 +87,53 @@ pub struct Filter {
     pub resource: Option<String>,
 }
 
+/// An event as the log holds it, its data still the JSON text stored: a page of events
+/// is mostly their data, which a reader shown both languages gets as it is, unparsed.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct Row {
+    /// Its id.
+    pub id: i64,
+    /// Its type.
+    pub kind: String,
+    /// The resource, plural.
+    pub resource: String,
+    /// The record's id.
+    pub record_id: Uuid,
+    /// The record's key.
+    pub record_key: Option<String>,
+    /// The revision.
+    pub revision_id: Uuid,
+    /// Who made the change.
+    pub actor: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The version of the representation in `data`.
+    pub schema_version: i32,
+    /// The representation, as JSON text.
+    pub data: String,
+}
+
 /// Up to `limit` events after `filter.after`, oldest first.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     filter: &Filter,
     limit: u64,
-) -> Result<Vec<event::Model>, DbErr> {
-    let mut select = Entity::find().filter(Column::Id.gt(filter.after));
+) -> Result<Vec<Row>, DbErr> {
+    let mut select = Entity::find()
+        .select_only()
+        .columns([
+            Column::Id,
+            Column::Kind,
+            Column::Resource,
+            Column::RecordId,
+            Column::RecordKey,
+            Column::RevisionId,
+            Column::Actor,
+            Column::At,
+            Column::SchemaVersion,
+        ])
+        .column_as(Expr::cust("CAST(data AS TEXT)"), "data")
+        .filter(Column::Id.gt(filter.after));
     if let Some(resource) = &filter.resource {
         select = select.filter(Column::Resource.eq(resource.as_str()));
     }
@@ -105,7 +147,12 @@ pub async fn list<C: ConnectionTrait>(
         }
         select = select.filter(any);
     }
-    select.order_by_asc(Column::Id).limit(limit).all(db).await
+    select
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .into_model::<Row>()
+        .all(db)
+        .await
 }
 
 #[cfg(test)]
