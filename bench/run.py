@@ -3,13 +3,16 @@
 
     python3 bench/run.py                      # the full suite (scale 1, 3 runs of 10 s each)
     python3 bench/run.py --scale 0.001 --duration 1 --runs 1 --profile dev   # the smoke run CI makes
+    python3 bench/run.py --baseline a52516d   # scenario 6 also against that build, run by run
 
 It builds the service and `mizan-bench`, creates the database `mizan_bench` afresh, loads
 the curated dataset and the generated one (timed), measures start-to-ready on SQLite,
 then runs each scenario with wrk on loopback (bounded in time, RUNS times, the median
 reported), pgbench on the SQL the read scenarios run (same connection count), and the
-fixed-JSON ceiling, reading the service's peak RSS after each scenario. The report goes
-to bench/results/<name>.md and .json.
+fixed-JSON ceiling, reading the service's peak RSS after each scenario. With `--baseline
+REV`, it also builds that revision (in target/baseline), loads the same scale into a
+database of its own with that build's generator, and runs the write scenario (6) against
+both builds in turn, run by run. The report goes to bench/results/<name>.md and .json.
 
 Only the standard library; needs wrk, pgbench and psql (Debian: wrk, postgresql-client).
 """
@@ -37,6 +40,7 @@ SEARCHES = {
     "english": "export%20controls",
 }
 CEILING_PORT = 18090
+BASELINE_PORT = 18081
 
 
 def log(message):
@@ -48,7 +52,26 @@ def run(cmd, **kwargs):
 
 
 def psql(server_url, sql):
-    run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", server_url, "-c", sql])
+    return run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", server_url, "-c", sql])
+
+
+def build_baseline(revision, profile):
+    """Builds the service and the generator as they were at `revision`, from `git archive`
+    into target/baseline (kept between runs, so a second run builds nothing). Returns the
+    folder of its binaries and its source tree."""
+    base = ROOT / "target" / "baseline"
+    commit = run(["git", "rev-parse", "--verify", f"{revision}^{{commit}}"], cwd=ROOT).strip()
+    source = base / commit[:12]
+    if not (source / "Cargo.toml").exists():
+        source.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.Popen(["git", "archive", commit], cwd=ROOT, stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(source)], stdin=archive.stdout, check=True)
+        if archive.wait() != 0:
+            sys.exit(f"git archive {revision} failed")
+    target = base / "target"
+    run(["cargo", "build", "--profile", profile, "-p", "mizan", "-p", "mizan-bench", "--bins"],
+        cwd=source, env={**os.environ, "CARGO_TARGET_DIR": str(target)})
+    return target / ("release" if profile == "release" else "debug"), source, commit
 
 
 def wait_ready(port, timeout=60.0):
@@ -224,6 +247,8 @@ def main():
                         help="PostgreSQL server URL, without a database")
     parser.add_argument("--name", default="latest", help="report name under bench/results/")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="a git revision whose build the write scenario (6) is compared with, run by run")
     args = parser.parse_args()
 
     for tool in ["wrk", "pgbench", "psql"]:
@@ -273,10 +298,31 @@ def main():
                    "MIZAN_LOG": "warn", "MIZAN_SEED_ON_START": "false",
                    "MIZAN_RATE_LIMIT_ANONYMOUS": "0", "MIZAN_RATE_LIMIT_KEY": "0"}
 
+    baseline = None
+    if args.baseline:
+        log(f"building the baseline, {args.baseline} ({args.profile})")
+        binaries, source, commit = build_baseline(args.baseline, args.profile)
+        base_database = f"{args.server}/mizan_bench_baseline"
+        log(f"loading scale {args.scale} into {base_database} with the baseline's generator")
+        psql(f"{args.server}/postgres", "DROP DATABASE IF EXISTS mizan_bench_baseline WITH (FORCE)")
+        psql(f"{args.server}/postgres", "CREATE DATABASE mizan_bench_baseline")
+        run([str(binaries / "mizan-bench"), "generate", "--scale", str(args.scale), "--data", str(source / "data")],
+            env={**os.environ, "DATABASE_URL": base_database}, cwd=source)
+        psql(base_database, "VACUUM ANALYZE")
+        base_key = run([str(binaries / "mizan"), "keys", "create", "--name", "bench", "--role", "editor"],
+                       env={**os.environ, "DATABASE_URL": base_database})
+        baseline = {"binary": binaries / "mizan", "commit": commit,
+                    "key": re.search(r"^key:\s*(\S+)", base_key, re.M).group(1),
+                    "env": {**service_env, "DATABASE_URL": base_database,
+                            "MIZAN_BIND": f"127.0.0.1:{BASELINE_PORT}"}}
+        report["baseline"] = {"revision": args.baseline, "commit": commit}
+
     depth = max(1, int(500_000 * args.scale))
     cursor = run([str(helper), "cursor", "--metric", "downloads", "--depth", str(depth)],
                  env={**os.environ, "DATABASE_URL": database}).strip()
     claim = f"/v1/claims/bench-claim-{max(0, int(42 * min(args.scale, 1.0)))}"
+    # Scenario 7 resumes the change log half way through it.
+    events_after = int(psql(database, "SELECT coalesce(max(id), 0) FROM events").strip()) // 2
     service = Service(mizan, service_env)
     status, headers, claim_body = http("GET", claim)
     assert status == 200, f"GET {claim}: {status}"
@@ -297,13 +343,14 @@ def main():
         ("4_claim_not_modified", claim, [f"If-None-Match: {etag}"]),
         ("5a_search_arabic", f"/v1/search?q={SEARCHES['arabic']}", []),
         ("5b_search_english", f"/v1/search?q={SEARCHES['english']}", []),
+        ("7_events_page", f"/v1/events?after={events_after}&limit=100", []),
     ]
 
     log("the SQL the read scenarios run, for pgbench")
     # Keyed by the scenario each script is paired with: a search's SQL with that search
     # rendered each time, as the service runs it only then.
     pgbench_scripts = {}
-    for name, path, headers in scenarios[:4] + scenarios[5:]:
+    for name, path, headers in [s for s in scenarios if s[0] != "4_claim_not_modified"]:
         statements = captured_sql(mizan, service_env, database, path, headers)
         script = scratch / f"{name}.sql"
         script.write_text("".join(f"{s.rstrip(';')};\n" for s in statements))
@@ -368,9 +415,18 @@ def main():
     log("scenario 6_patch_statistic")
     reset_peak_rss(service.process.pid)
     writers = max(1, min(args.connections, 1000, int(1000 * args.scale)))
-    result = median_run(args.runs, lambda: wrk(
-        f"http://127.0.0.1:{PORT}/", args.duration, writers, writers,
-        script=BENCH / "wrk" / "patch.lua", env={"BENCH_KEY": key}))
+    patch = lambda port, key: lambda: wrk(
+        f"http://127.0.0.1:{port}/", args.duration, writers, writers,
+        script=BENCH / "wrk" / "patch.lua", env={"BENCH_KEY": key})
+    if baseline:
+        # The previous build on its own database, each of its runs right after one of
+        # this build's: the same minutes for both.
+        previous = Service(baseline["binary"], baseline["env"], port=BASELINE_PORT)
+        result, base_result = paired_runs(args.runs, patch(PORT, key), patch(BASELINE_PORT, baseline["key"]))
+        previous.stop()
+        report["limits"]["6_previous_build"] = {**base_result, "commit": baseline["commit"]}
+    else:
+        result = median_run(args.runs, patch(PORT, key))
     result["peak_rss_mib"] = round(peak_rss_kib(service.process.pid) / 1024, 1)
     result["connections"] = writers
     report["scenarios"]["6_patch_statistic"] = result
@@ -379,6 +435,7 @@ def main():
 
     if not args.keep:
         psql(f"{args.server}/postgres", "DROP DATABASE IF EXISTS mizan_bench WITH (FORCE)")
+        psql(f"{args.server}/postgres", "DROP DATABASE IF EXISTS mizan_bench_baseline WITH (FORCE)")
     shutil.rmtree(scratch, ignore_errors=True)
 
     results = BENCH / "results"
@@ -426,6 +483,11 @@ def markdown(report):
          f"{limits['pgbench_5b_search_english']['p99_us'] / 1000:.2f} ms. The service's requests/s against "
          f"its transactions/s: Arabic {paired('5a_search_arabic_uncached', 'pgbench_5a_search_arabic')}; "
          f"English {paired('5b_search_english_uncached', 'pgbench_5b_search_english')}"),
+        ("7: a page of the change log, requests/s vs pgbench tps", ">= 50%",
+         paired("7_events_page", "pgbench_7_events_page")),
+        *([(f"6: writes (PATCH, with revision and event), requests/s vs the previous build "
+            f"(`{report['baseline']['commit'][:7]}`, its revision only)", ">= 80%",
+            paired("6_patch_statistic", "6_previous_build"))] if "6_previous_build" in limits else []),
         ("service peak RSS under load", "< 64 MiB", f"{report['service_peak_rss_mib']} MiB"),
         ("start to ready on SQLite, curated dataset", "< 1 s",
          f"{report['start_to_ready_s']['first_start'] * 1000:.0f} ms first start, "
@@ -456,7 +518,8 @@ def markdown(report):
     for name, r in limits.items():
         value = r.get("rps", r.get("tps"))
         note = (f"{r['statements']} statement{'s' if r['statements'] != 1 else ''} a transaction"
-                if "statements" in r else f"{r.get('bytes')} bytes")
+                if "statements" in r else f"build {r['commit'][:7]}" if "commit" in r
+                else f"{r.get('bytes')} bytes")
         lines.append(f"| {name} | {value:.0f} ({', '.join(f'{x:.0f}' for x in r['runs'])}) | "
                      f"{r['p50_us'] / 1000:.2f} ms | {r['p99_us'] / 1000:.2f} ms | {note} |")
     return "\n".join(lines) + "\n"

@@ -4,13 +4,15 @@
 //! At scale 1: 5,000 companies, 50,000 sources, 20,000 models, 1,000,000 statistics
 //! (six in ten under the `downloads` metric) and 100,000 claims, each with one to three
 //! pieces of evidence, a subject and a topic. Every text is filled in English and Arabic
-//! and indexed for search as the service indexes it.
+//! and indexed for search as the service indexes it. And a change log of 100,000 events
+//! after the curated dataset's, each carrying the representation of a curated statistic or
+//! claim (a change log's real sizes), one in ten of the claims' a verdict change too.
 
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{
-    claim, claim_subject, claim_topic, company, evidence, metric, model, source, statistic,
+    claim, claim_subject, claim_topic, company, event, evidence, metric, model, source, statistic,
 };
 use mizan::{
     domain::kinds::{CompanyKind, Method, Openness, Relation, SourceKind, Verdict},
@@ -30,6 +32,7 @@ const SOURCES: f64 = 50_000.0;
 const MODELS: f64 = 20_000.0;
 const STATISTICS: f64 = 1_000_000.0;
 const CLAIMS: f64 = 100_000.0;
+const EVENTS: f64 = 100_000.0;
 
 /// Rows per INSERT: under PostgreSQL's 65,535 parameters for the widest table.
 const BATCH: usize = 1_000;
@@ -304,7 +307,7 @@ indexed_by!(
     metric::Entity => mizan::services::metrics::Metrics,
     statistic::Entity => mizan::services::statistics::Statistics,
     claim::Entity => mizan::services::claims::Claims;
-    evidence::Entity, claim_subject::Entity, claim_topic::Entity
+    evidence::Entity, claim_subject::Entity, claim_topic::Entity, event::Entity
 );
 
 /// Writes `rows`, each with its search columns filled: with `COPY` on PostgreSQL (one
@@ -702,6 +705,8 @@ pub async fn generate(
     phase("claims written");
     deferred.restore(db).await?;
     phase("indexes built and foreign keys checked");
+    let n_events = events(db, count(EVENTS), epoch).await?;
+    phase("change log written");
 
     Ok(Generated {
         counts: vec![
@@ -711,7 +716,67 @@ pub async fn generate(
             ("statistics", n_statistics),
             ("claims", n_claims),
             ("evidence", n_evidence),
+            ("events", n_events),
         ],
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Appends `n` events to the change log after the curated dataset's, and moves the data
+/// version past them as a write would: updates of the curated statistics and claims, in
+/// turn, each carrying its record's representation; one claim update in ten also moves
+/// its verdict. Returns how many events were written.
+async fn events(db: &DatabaseConnection, n: usize, epoch: DateTime<Utc>) -> anyhow::Result<usize> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let templates = event::Entity::find()
+        .filter(event::Column::Resource.is_in(["statistics", "claims"]))
+        .order_by_asc(event::Column::Id)
+        .all(db)
+        .await?;
+    anyhow::ensure!(
+        !templates.is_empty(),
+        "the curated dataset's change log must be written first"
+    );
+    let counter: i64 = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT counter FROM data_version WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no data version"))?
+        .try_get_by_index(0)?;
+    let mut rows = Vec::with_capacity(n);
+    let mut i = 0;
+    while rows.len() < n {
+        let template = &templates[i % templates.len()];
+        let singular = template.kind.split('.').next().unwrap_or_default();
+        let mut kinds = vec![format!("{singular}.updated")];
+        if template.resource == "claims" && i % 10 == 0 {
+            kinds.push("claim.verdict_changed".to_owned());
+        }
+        for kind in kinds.into_iter().take(n - rows.len()) {
+            rows.push(event::Model {
+                id: counter + rows.len() as i64 + 1,
+                kind,
+                resource: template.resource.clone(),
+                record_id: template.record_id,
+                record_key: template.record_key.clone(),
+                revision_id: id(8, i),
+                actor: "bench".to_owned(),
+                at: epoch + Duration::seconds(i as i64),
+                schema_version: template.schema_version,
+                data: template.data.clone(),
+            });
+        }
+        i += 1;
+    }
+    for batch in rows.chunks(BATCH * 10) {
+        insert::<event::Entity>(db, batch.to_vec()).await?;
+    }
+    db.execute_unprepared(&format!(
+        "UPDATE data_version SET counter = {} WHERE id = 1",
+        counter + n as i64
+    ))
+    .await?;
+    Ok(n)
 }
