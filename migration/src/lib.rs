@@ -14,6 +14,7 @@ mod m20261130_000001_one_search_configuration;
 mod m20261207_000001_qualify_statistics;
 mod m20261207_000002_make_source_titles_optional;
 mod m20261208_000001_create_events;
+mod m20261209_000001_record_search_tokens;
 
 /// Every migration, in the order it runs.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_qualify_statistics::Migration),
             Box::new(m20261207_000002_make_source_titles_optional::Migration),
             Box::new(m20261208_000001_create_events::Migration),
+            Box::new(m20261209_000001_record_search_tokens::Migration),
         ]
     }
 }

@@ -6,9 +6,12 @@
 //! both the document and the query side, so both sides still agree.
 //!
 //! Arabic: diacritics (tashkeel) and tatweel are dropped; alef forms (أ إ آ ٱ) become ا,
-//! alef maqsura ى becomes ي, taa marbuta ة becomes ه; the conjunctions و and ف are split
-//! off, and the Snowball Arabic stemmer removes the article and other attached prefixes
-//! and suffixes. Latin script: lower-cased and stemmed by the Snowball English stemmer.
+//! alef maqsura ى becomes ي, taa marbuta ة becomes ه; the conjunctions و and ف and the
+//! article are split off; a plural is read as its singular (the broken plurals of the
+//! curated lexicon `arabic_plurals.tsv`, and the sound feminine plural and dual by their
+//! endings); and the Snowball Arabic stemmer removes the other attached prefixes and
+//! suffixes (the sound masculine plural and dual among them). Latin script: lower-cased
+//! and stemmed by the Snowball English stemmer.
 
 use std::{collections::HashMap, ops::Range, sync::LazyLock};
 
@@ -17,6 +20,12 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 static ARABIC: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Arabic));
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// The version of the tokens this module gives. Raise it with any change to them: the
+/// service then computes every row's search columns again when it starts
+/// (`services::upgrade`), so that old rows and new queries agree. 1: Arabic plurals read
+/// as their singulars.
+pub const TOKENS_VERSION: i32 = 1;
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -94,11 +103,13 @@ fn folded_tokens(folded: &str) -> Vec<String> {
         .collect()
 }
 
-/// Removes the attached conjunction (و ف), then the article or preposition (ال بال كال لل ب
-/// ل ك), leaving at least three letters after a single-letter prefix and two after the
-/// article.
-fn strip_prefixes(word: &str) -> &str {
-    let long_enough = |rest: &str, min: usize| rest.chars().count() >= min;
+fn long_enough(rest: &str, min: usize) -> bool {
+    rest.chars().count() >= min
+}
+
+/// Removes the attached conjunction (و ف), then the article (ال بال كال لل), leaving at
+/// least three letters after the conjunction and two after the article.
+fn strip_article(word: &str) -> &str {
     let mut word = word;
     for conjunction in ["و", "ف"] {
         if let Some(rest) = word.strip_prefix(conjunction)
@@ -108,17 +119,9 @@ fn strip_prefixes(word: &str) -> &str {
             break;
         }
     }
-    for (prefix, min) in [
-        ("بال", 2),
-        ("كال", 2),
-        ("لل", 2),
-        ("ال", 2),
-        ("ب", 3),
-        ("ل", 3),
-        ("ك", 3),
-    ] {
+    for prefix in ["بال", "كال", "لل", "ال"] {
         if let Some(rest) = word.strip_prefix(prefix)
-            && long_enough(rest, min)
+            && long_enough(rest, 2)
         {
             return rest;
         }
@@ -126,11 +129,64 @@ fn strip_prefixes(word: &str) -> &str {
     word
 }
 
+/// Removes an attached preposition (ب ل ك) from a word without its article, leaving at
+/// least three letters.
+fn strip_preposition(word: &str) -> &str {
+    for prefix in ["ب", "ل", "ك"] {
+        if let Some(rest) = word.strip_prefix(prefix)
+            && long_enough(rest, 3)
+        {
+            return rest;
+        }
+    }
+    word
+}
+
+/// The broken plurals of `arabic_plurals.tsv`, folded, each with its singular.
+static BROKEN_PLURALS: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
+    include_str!("arabic_plurals.tsv")
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            Some((folded(fields.next()?), folded(fields.next()?)))
+        })
+        .collect()
+});
+
+/// A sound plural or dual as its singular: the feminine plural ـات and the feminine dual
+/// ـتان/ـتين become the taa marbuta of the singular (folded, ه), leaving at least three
+/// letters. (The masculine plural ـون/ـين and the dual ـان/ـين are the stemmer's.)
+fn singular_of_sound(word: &str) -> std::borrow::Cow<'_, str> {
+    for (ending, min) in [("تان", 3), ("تين", 3), ("ات", 3)] {
+        if let Some(stem) = word.strip_suffix(ending)
+            && long_enough(stem, min)
+        {
+            return format!("{stem}ه").into();
+        }
+    }
+    word.into()
+}
+
 fn stem(word: &str) -> Option<String> {
     if !is_arabic(word) {
         return Some(ENGLISH.stem(word).into_owned());
     }
-    let stemmed = ARABIC.stem(strip_prefixes(word)).into_owned();
+    // A broken plural is looked up as written (a root letter may look like a prefix:
+    // وثائق, بلدان), then without its article (الرقائق) and its preposition (بنماذج); its
+    // singular then goes the way any word does, so that both give the same token.
+    let bare = strip_article(word);
+    let unprefixed = strip_preposition(bare);
+    let singular = [word, bare, unprefixed]
+        .into_iter()
+        .find_map(|candidate| BROKEN_PLURALS.get(candidate));
+    let stemmed = match singular {
+        Some(singular) => {
+            let bare = strip_article(singular);
+            ARABIC.stem(strip_preposition(bare)).into_owned()
+        }
+        None => ARABIC.stem(&singular_of_sound(unprefixed)).into_owned(),
+    };
     (!stemmed.is_empty()).then_some(stemmed)
 }
 
@@ -457,6 +513,47 @@ mod tests {
         same("للشرائح", "الشرائح");
         same("وبالشرائح", "الشرائح");
         same("النماذج", "نماذج");
+    }
+
+    #[test]
+    fn arabic_plurals_and_duals_match_their_singulars() {
+        // Sound feminine plurals.
+        same("الشركات", "شركة");
+        same("تطبيقات", "تطبيق");
+        same("مليارات", "مليار");
+        same("الاقتصادات", "اقتصاد");
+        same("معالجات", "معالج");
+        // Sound masculine plurals.
+        same("المستخدمون", "مستخدم");
+        same("للمستخدمين", "المستخدم");
+        same("المطورين", "مطور");
+        // Duals.
+        same("نموذجان", "نموذج");
+        same("نموذجين", "النموذج");
+        same("شركتان", "شركة");
+        same("الدولتين", "دولة");
+        // Broken plurals of the lexicon, with and without prefixes.
+        same("النماذج", "نموذج");
+        same("بنماذج", "النموذج");
+        same("الرقائق", "رقاقة");
+        same("الأسعار", "سعر");
+        same("المصادر", "مصدر");
+        same("الدول", "دولة");
+        same("البلدان", "بلد");
+        same("وأوزان", "وزن");
+        same("خبراء", "الخبير");
+        same("ضوابط", "ضابط");
+        same("السنوات", "سنة");
+        // Every line of the lexicon reads, and no plural is its own singular.
+        for line in include_str!("arabic_plurals.tsv").lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let fields: Vec<&str> = line.split('\t').collect();
+            assert_eq!(fields.len(), 3, "{line}");
+            same(fields[0], fields[1]);
+            assert_ne!(folded(fields[0]), folded(fields[1]), "{line}");
+        }
     }
 
     #[test]

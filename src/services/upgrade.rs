@@ -1,15 +1,18 @@
-//! Brings stored history up to this build, after the migrations and before the service
+//! Brings stored data up to this build, after the migrations and before the service
 //! serves: revisions that hold column snapshots (representation version 0) are rewritten
 //! as representations, and a change log that is still empty gets one event for each
-//! revision, so that a reader of `/v1/events` sees the whole history of the data.
-//!
-//! Runs in one transaction that first takes the data version's row, so that of several
+//! revision, so that a reader of `/v1/events` sees the whole history of the data. That
+//! runs in one transaction that first takes the data version's row, so that of several
 //! instances starting at once one upgrades and the others find nothing left to do.
+//!
+//! Then, when the rows' search columns hold tokens of an older tokenizer
+//! (`search_text::TOKENS_VERSION`), they are computed again, a batch of rows to a
+//! transaction: a derived index, not data, so no revision or event is written for it.
 
 use entity::{event, revision};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
 };
 use serde_json::Value;
 
@@ -37,6 +40,8 @@ pub struct Upgraded {
     pub kept: usize,
     /// Events written for revisions that had none.
     pub events: usize,
+    /// Rows whose search columns were computed again for a newer tokenizer.
+    pub reindexed: usize,
 }
 
 /// How many revisions one statement reads.
@@ -90,15 +95,77 @@ pub async fn run(db: &DatabaseConnection) -> Result<Upgraded, DbErr> {
         upgraded.events = backfill(&tx, counter).await?;
     }
     tx.commit().await?;
+    upgraded.reindexed = reindex(db).await?;
     if upgraded != Upgraded::default() {
         tracing::info!(
             revisions = upgraded.revisions,
             kept = upgraded.kept,
             events = upgraded.events,
-            "history upgraded"
+            reindexed = upgraded.reindexed,
+            "stored data upgraded"
         );
     }
     Ok(upgraded)
+}
+
+/// Computes every row's search columns again when they hold an older tokenizer's tokens,
+/// then records the tokenizer's version; returns how many rows changed. Two instances
+/// doing it at once write the same values.
+async fn reindex(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    use crate::domain::search_text::TOKENS_VERSION;
+    let stored: i32 = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT search_tokens FROM data_version WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("data_version".to_owned()))?
+        .try_get_by_index(0)?;
+    if stored >= TOKENS_VERSION {
+        return Ok(0);
+    }
+    let changed = reindex_rows::<Companies>(db).await?
+        + reindex_rows::<Models>(db).await?
+        + reindex_rows::<Sources>(db).await?
+        + reindex_rows::<Statistics>(db).await?
+        + reindex_rows::<Claims>(db).await?
+        + reindex_rows::<Countries>(db).await?
+        + reindex_rows::<Metrics>(db).await?;
+    db.execute_unprepared(&format!(
+        "UPDATE data_version SET search_tokens = {TOKENS_VERSION} WHERE id = 1"
+    ))
+    .await?;
+    Ok(changed)
+}
+
+/// The rows of `R` whose search columns this tokenizer computes otherwise, rewritten.
+async fn reindex_rows<R: Resource>(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    use sea_orm::IntoActiveModel;
+    let mut changed = 0;
+    let mut after = None;
+    loop {
+        let mut select = R::Entity::find().order_by_asc(R::id_column()).limit(BATCH);
+        if let Some(last) = after {
+            select = select.filter(R::id_column().gt(last));
+        }
+        let rows = select.all(db).await?;
+        let Some(last) = rows.last() else { break };
+        after = Some(R::id(last));
+        let tx = db.begin().await?;
+        for row in rows {
+            let mut indexed = row.clone();
+            R::index(&mut indexed);
+            if indexed != row {
+                IntoActiveModel::<R::Active>::into_active_model(indexed)
+                    .reset_all()
+                    .update(&tx)
+                    .await?;
+                changed += 1;
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(changed)
 }
 
 /// Takes the data version's row for the rest of the transaction; returns its value.

@@ -494,7 +494,90 @@ async fn without_a_cache_each_search_is_rendered(backend: Backend) {
     assert_eq!(cache_lookups(&app).await, (0, 2));
 }
 
+/// Arabic plurals and duals find their singulars and the reverse: each query names a
+/// record whose Arabic texts have only the other form (checked against the dataset's words
+/// when the cases were chosen).
+async fn arabic_plurals_find_their_singulars_and_the_reverse(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let cases: &[(&str, &str, &str)] = &[
+        // Sound feminine plurals (ـات).
+        ("claims", "شركة", "article-c7"),
+        ("claims", "شركات", "article-c1"),
+        ("claims", "تطبيقات", "article-c15"),
+        ("models", "تطبيق", "gpt-5"),
+        ("models", "مليار", "gemma"),
+        ("models", "مليارات", "deepseek-v3"),
+        ("claims", "اقتصاد", "article-c13"),
+        // Sound masculine plurals (ـون, ـين).
+        ("claims", "مستخدم", "article-c4"),
+        ("models", "المطور", "kimi-k2-base"),
+        // Duals (ـان, ـين; ـتان, ـتين).
+        ("claims", "نموذجان", "article-c1"),
+        ("claims", "نموذجين", "article-c1"),
+        ("claims", "شركتين", "article-c1"),
+        ("claims", "دولتان", "article-c4"),
+        // Broken plurals, through the lexicon.
+        ("claims", "نموذج", "article-c6"),
+        ("claims", "النماذج", "article-c1"),
+        ("claims", "رقاقة", "article-c2"),
+        ("models", "أسعار", "o3"),
+        ("claims", "مصدر", "article-c10"),
+        ("claims", "مصادر", "article-c11"),
+        ("claims", "دولة", "article-c4"),
+        ("sources", "دول", "edelman-trust-barometer-2025-tech"),
+        ("models", "خبير", "deepseek-v3-base"),
+        ("claims", "رقم", "article-c4"),
+        ("claims", "أرقام", "article-c13"),
+        ("claims", "وزن", "article-c5"),
+        ("claims", "قيد", "article-c2"),
+        ("sources", "قيود", "altman-reddit-ama-2025"),
+        ("claims", "تقرير", "article-c15"),
+        ("claims", "تقارير", "article-c2"),
+    ];
+    for (resource, q, key) in cases {
+        let field = if *resource == "models" { "slug" } else { "key" };
+        let found = app
+            .collect(
+                &format!("/v1/{resource}?q={}&limit=200", urlencode(q)),
+                field,
+            )
+            .await;
+        assert!(
+            found.iter().any(|k| k == key),
+            "{resource} {q:?}: expected {key} in {found:?}"
+        );
+    }
+}
+
+/// Rows indexed by an older tokenizer are indexed again when the service starts, once.
+async fn rows_indexed_by_an_older_tokenizer_are_indexed_again(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let path = format!("/v1/claims?q={}&limit=200", urlencode("نموذج"));
+    let found = async |app: &TestApp| app.collect(&path, "key").await;
+    assert!(found(&app).await.contains(&"article-c6".to_owned()));
+    // As an older build left it: other tokens, and an older version recorded.
+    for sql in [
+        "UPDATE claims SET search_title = 'stale', search_body = 'stale' WHERE key = 'article-c6'",
+        "UPDATE data_version SET search_tokens = 0 WHERE id = 1",
+    ] {
+        app.db.execute_unprepared(sql).await.unwrap();
+    }
+    assert!(!found(&app).await.contains(&"article-c6".to_owned()));
+    let upgraded = mizan::services::upgrade::run(&app.db).await.unwrap();
+    assert_eq!(upgraded.reindexed, 1, "{upgraded:?}");
+    assert!(found(&app).await.contains(&"article-c6".to_owned()));
+    assert_eq!(
+        mizan::services::upgrade::run(&app.db)
+            .await
+            .unwrap()
+            .reindexed,
+        0
+    );
+}
+
 crate::on_both_backends!(
+    rows_indexed_by_an_older_tokenizer_are_indexed_again,
+    arabic_plurals_find_their_singulars_and_the_reverse,
     a_repeated_search_is_rendered_once_until_the_data_changes,
     a_burst_of_one_search_renders_it_once,
     without_a_cache_each_search_is_rendered,
