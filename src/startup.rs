@@ -31,7 +31,7 @@ use crate::{
     dataset,
     error::{self, ProblemDetails},
     routes::{self, fallback::RouteTable, prometheus::HttpMetrics},
-    services::search_cache::SearchCache,
+    services::{availability::Availability, search_cache::SearchCache},
     telemetry::MizanRootSpan,
 };
 
@@ -198,6 +198,11 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
     let publisher = web::Data::new(config.publisher.clone());
     let write_origins = config.cors_write_origins.clone();
     let rate_limits = web::Data::new(routes::limits::RateLimits::new(&config.rate_limits));
+    let availability = web::Data::from(match db.get_database_backend() {
+        DatabaseBackend::Postgres => Availability::probing(&config.database_url)
+            .context("DATABASE_URL: not a PostgreSQL URL the prober can use")?,
+        _ => Availability::always(),
+    });
     let server = HttpServer::new(move || {
         let db = web::Data::new(worker_pool(&db, workers));
         let (app, _) = App::new()
@@ -213,6 +218,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             .app_data(data_version.clone())
             .app_data(build_id.clone())
             .app_data(search_cache.clone())
+            .app_data(availability.clone())
             .app_data(web::QueryConfig::default().error_handler(error::extractors::query))
             .app_data(web::PathConfig::default().error_handler(error::extractors::path))
             .app_data(web::JsonConfig::default().error_handler(error::extractors::json))

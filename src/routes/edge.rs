@@ -23,6 +23,7 @@ use crate::{
     config::RequestLimits,
     error::ApiError,
     routes::{limits, prometheus::HttpMetrics, security},
+    services::availability::Availability,
     telemetry::{self, RequestId},
 };
 
@@ -42,9 +43,28 @@ pub async fn edge(
         .then(|| (req.method().clone(), telemetry::route_pattern(&req)));
     let policy = security::policy_for(req.path());
     let request_id = RequestId::echo(&req);
-    let response = match admit(&req, &request_limits) {
+    let availability = req
+        .app_data::<web::Data<Availability>>()
+        .filter(|_| needs_database(req.path()))
+        .cloned();
+    let response = match admit(
+        &req,
+        &request_limits,
+        availability.as_ref().map(|a| a.get_ref()),
+    ) {
         Ok(allowance) => {
-            limits::in_time(&request_limits, next.call(req))
+            let work = next.call(req);
+            let work = async {
+                match &availability {
+                    // Abandoned with a 503 the moment the database is found unreachable.
+                    Some(availability) => availability
+                        .unless_down(work)
+                        .await
+                        .unwrap_or_else(|| Err(ApiError::Unavailable.into())),
+                    None => work.await,
+                }
+            };
+            limits::in_time(&request_limits, work)
                 .await
                 .map(|mut response| {
                     if let Some(allowance) = allowance {
@@ -89,15 +109,28 @@ pub async fn edge(
     }
 }
 
+/// Whether answering `path` needs the database: all but the liveness check, the metrics
+/// and the documentation.
+fn needs_database(path: &str) -> bool {
+    !matches!(
+        path,
+        "/health/live" | "/metrics" | "/openapi.json" | "/docs"
+    ) && !path.starts_with("/docs/")
+}
+
 /// Whether `req` may reach a handler, and what its client may still ask this minute.
 fn admit(
     req: &ServiceRequest,
     request_limits: &RequestLimits,
+    availability: Option<&Availability>,
 ) -> Result<Option<limits::Allowance>, ApiError> {
     if let Some(refusal) =
         security::control_characters(req.path()).or_else(|| limits::oversized(req, request_limits))
     {
         return Err(refusal);
+    }
+    if availability.is_some_and(|availability| !availability.is_up()) {
+        return Err(ApiError::Unavailable);
     }
     match req.app_data::<web::Data<limits::RateLimits>>() {
         Some(rate_limits) => rate_limits.admit(req),

@@ -1,5 +1,6 @@
 //! Business rules and queries, one module per resource. No actix types here.
 
+pub mod availability;
 pub mod changes;
 pub mod claims;
 pub mod companies;
