@@ -373,8 +373,13 @@ those fields then become plain strings and the response carries `Content-Languag
 **Lists** are paginated by cursor: `limit` (1–200, default 50) and the previous page's `next_cursor`; \
 the `Link` header carries the next page's URL. Filters are query parameters named after fields; \
 `sort` names a field, `-` for descending; `count=true` adds `total`; `facets=a,b` counts rows by value. \
-An unknown or repeated parameter is a 400.\n\n\
-**Errors** are RFC 9457 `application/problem+json`; every response carries `X-Request-Id`.",
+An unknown or repeated parameter is a 400. **A parameter given empty** (`?cursor=&sort=`, as forms and \
+generated clients send an empty field) **is taken as absent.** Values must be percent-encoded UTF-8.\n\n\
+**Errors** are RFC 9457 `application/problem+json`; every response carries `X-Request-Id`. \
+A request against this document (an unknown parameter, a value outside its schema) is a 400; one that \
+matches it but breaks a rule no schema can state is a 422 (a body's values, a reference to no record, \
+a cursor not made for this list and sort), as are 404, 409, 412 and 428 answers that depend on the \
+data's state. `Accept-Language` is read for `en` and `ar` and otherwise ignored; `lang` is strict.",
         license(name = "MIT", identifier = "MIT"),
     ),
     servers((url = "/", description = "This service")),
@@ -415,6 +420,8 @@ impl Modify for CommonResponses {
                 &mut item.delete,
             ];
             for operation in operations.into_iter().flatten() {
+                // Public: said in so many words (`security: []`), not left unsaid.
+                operation.security.get_or_insert_with(Vec::new);
                 let is_v1 = operation.tags.iter().flatten().all(|tag| tag != "health");
                 if is_v1 {
                     operation
@@ -433,6 +440,9 @@ impl Modify for CommonResponses {
             }
         }
         crate::contract::add_links(openapi);
+        crate::contract::constraints::add(openapi);
+        crate::contract::constraints::refer_list_rows(openapi);
+        crate::contract::examples::complete(openapi);
     }
 }
 

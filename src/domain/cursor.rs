@@ -39,7 +39,21 @@ pub enum CursorError {
 /// The most bytes an encoded cursor may have.
 const MAX_LEN: usize = 1024;
 
+/// The pattern every cursor matches, as the OpenAPI document gives it: base64url without
+/// padding, at most [`MAX_LEN`] characters. A value that does not match is not a cursor
+/// (400); one that matches but that this service did not make for the list and sort
+/// asked for cannot be used (422).
+pub const PATTERN: &str = "^[A-Za-z0-9_-]{1,1024}$";
+
 impl Cursor {
+    /// Whether `encoded` has a cursor's shape ([`PATTERN`]).
+    pub fn is_shaped(encoded: &str) -> bool {
+        (1..=MAX_LEN).contains(&encoded.len())
+            && encoded
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }
+
     /// The cursor as sent to clients.
     pub fn encode(&self) -> String {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())

@@ -124,6 +124,11 @@ crate::write_routes!(
 /// comes from the service.
 #[derive(utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "source": "altman-o3-price-cut-2025",
+    "relation": "supports",
+    "note": {"en": "OpenAI's chief executive announcing the cut on the day it took effect.", "ar": "الرئيس التنفيذي لأوبن إيه آي يعلن التخفيض يوم سريانه."}
+}))]
 #[expect(dead_code, reason = "documents the body `create_claim_evidence` reads")]
 pub struct NewEvidence {
     /// A statistic's id or key …

@@ -104,7 +104,7 @@ pub struct ListEventsParams {
     after: Option<String>,
     /// Comma-separated event types, or `<resource>.*` for all of one resource's
     /// (`claim.verdict_changed,statistic.*`).
-    #[param(example = "claim.verdict_changed,statistic.*")]
+    #[param(example = json!(["claim.verdict_changed", "statistic.*"]))]
     types: Option<String>,
     /// Only events of this resource (`claims`, `statistics`, …).
     #[param(example = "statistics")]

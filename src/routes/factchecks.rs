@@ -23,6 +23,13 @@ use crate::{
 
 /// A claim's verdict as one change left it.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "revision_id": "0193a5b0-7e1f-7c3a-9d2e-1f2a3b4c5d72",
+    "at": "2025-11-29T00:00:00Z",
+    "actor": "dataset",
+    "verdict": "supported",
+    "summary": {"en": "OpenAI cut o3's API prices by 80% on 2025-06-10.", "ar": "خفّضت أوبن إيه آي أسعار o3 بنسبة 80% في 10 يونيو 2025."}
+}))]
 pub struct VerdictChange {
     /// The revision that set it.
     pub revision_id: Uuid,

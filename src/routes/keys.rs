@@ -16,6 +16,14 @@ use crate::{domain::kinds::Role, error::ApiError, services::keys};
 
 /// An API key, without its secret.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01a24f9c-3b1e-7c42-9d0a-5f6e7a8b9c0d",
+    "name": "newsroom-desk",
+    "role": "editor",
+    "prefix": "mzn_3f9a1c07b2e4",
+    "created_at": "2026-12-01T09:30:00Z",
+    "revoked_at": null
+}))]
 pub struct ApiKey {
     /// Its id: the actor its changes are recorded under.
     pub id: Uuid,
@@ -52,6 +60,7 @@ pub struct CreatedApiKey {
     #[serde(flatten)]
     pub record: ApiKey,
     /// The key, to send as `Authorization: Bearer <key>`. It is not stored and cannot be shown again.
+    #[schema(example = "mzn_3f9a1c07b2e4_Xq7LmT2vR9cW4bN8kP1sZ6yH3dF0jG5aE-uQiOw_tYr")]
     pub key: String,
 }
 
@@ -119,16 +128,23 @@ pub async fn list_keys(
 /// Revoke an API key.
 ///
 /// Needs an `admin` key. The key stops working at once; its record stays, so revisions
-/// keep naming their actor.
+/// keep naming their actor. A key cannot revoke itself (409): an admin who did would be
+/// left without one, and `mizan keys revoke` does it from the host.
 #[utoipa::path(tag = "keys", security(("api_key" = [])),
     params(("id" = Uuid, Path, description = "The key's id")),
     responses((status = 200, description = "Revoked", body = ApiKey)))]
 #[delete("/{id}")]
 pub async fn revoke_key(
     db: web::Data<DatabaseConnection>,
-    _admin: Admin,
+    admin: Admin,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
+    if admin.0.key_id == *id {
+        return Err(ApiError::Conflict {
+            field: "id".into(),
+            message: "a key cannot revoke itself; revoke it with another admin key, or `mizan keys revoke` on the host".into(),
+        });
+    }
     let key = keys::revoke(db.get_ref(), *id)
         .await?
         .ok_or_else(|| ApiError::NotFound {

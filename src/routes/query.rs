@@ -149,9 +149,61 @@ impl ItemQuery {
 
 type Parsed = (Vec<(String, String)>, PageParams, Option<Lang>);
 
+/// The query string's pairs, decoded. Each name and value must be percent-encoded UTF-8
+/// (`%zz`, or `%C3` alone, is a 400 naming the parameter), and a parameter given with an
+/// empty value (`?cursor=`, as forms and generated clients send an empty field) is taken
+/// as absent.
+pub fn pairs(query: &str) -> Result<Vec<(String, String)>, ApiError> {
+    let mut pairs = Vec::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name_text = decode(name);
+        let value_text = decode(value);
+        let (Some(name), Some(value)) = (name_text, value_text) else {
+            let named = decode(name).unwrap_or_else(|| name.to_owned());
+            return Err(ApiError::parameter(
+                named,
+                "is not percent-encoded UTF-8: every `%` must begin an escape of two hexadecimal digits, and the bytes must be UTF-8",
+            ));
+        };
+        if !value.is_empty() {
+            pairs.push((name, value));
+        }
+    }
+    Ok(pairs)
+}
+
+/// One name or value of a query string, decoded (`+` is a space), or `None` when it is
+/// not percent-encoded UTF-8.
+fn decode(part: &str) -> Option<String> {
+    let bytes = part.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3)?;
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+                out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 fn parse(req: &HttpRequest, paged: bool) -> Result<Parsed, ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
-        .map_err(|err| ApiError::BadRequest(format!("invalid query string: {err}")))?;
+    let pairs = pairs(req.query_string())?;
     let mut seen = HashSet::new();
     let mut page = PageParams::default();
     let mut lang_param = None;
@@ -209,7 +261,10 @@ fn unknown(name: &str) -> ApiError {
 
 impl From<ParamError> for ApiError {
     fn from(err: ParamError) -> Self {
-        ApiError::parameter(err.name, err.message)
+        match err.unusable {
+            true => ApiError::invalid(err.name, err.message),
+            false => ApiError::parameter(err.name, err.message),
+        }
     }
 }
 
@@ -273,5 +328,45 @@ pub mod parse {
                 }
             })
             .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pairs;
+
+    #[test]
+    fn pairs_are_decoded_and_empty_values_are_absent() {
+        let decoded =
+            pairs("q=soft+power&country=&cursor=&name=%D8%A7%D9%84%D8%B5%D9%8A%D9%86&flag")
+                .unwrap();
+        assert_eq!(
+            decoded,
+            [
+                ("q".to_owned(), "soft power".to_owned()),
+                ("name".to_owned(), "الصين".to_owned()),
+            ]
+        );
+        assert_eq!(pairs("").unwrap(), []);
+        assert_eq!(pairs("&&a=1&").unwrap(), [("a".to_owned(), "1".to_owned())]);
+    }
+
+    #[test]
+    fn bad_percent_encoding_names_its_parameter() {
+        for (query, named) in [
+            ("country=%zz", "country"),
+            ("country=%2", "country"),
+            ("country=%+1", "country"),
+            ("country=%C3", "country"),
+            ("a=1&q=%FF%FE", "q"),
+            ("%zz=1", "%zz"),
+        ] {
+            match pairs(query) {
+                Err(crate::error::ApiError::InvalidParameter { name, .. }) => {
+                    assert_eq!(name, named, "{query}")
+                }
+                other => panic!("{query}: {other:?}"),
+            }
+        }
     }
 }

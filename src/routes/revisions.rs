@@ -20,7 +20,7 @@ use crate::services::{
 };
 use crate::{
     error::ApiError,
-    services::{listing::PageRequest, revisions},
+    services::{events, listing::PageRequest, revisions},
 };
 
 /// One change to one record.
@@ -103,6 +103,18 @@ pub struct ListRecordRevisionsParams {
     actor: Option<String>,
 }
 
+/// What `resource` must be.
+pub fn resources_expected() -> String {
+    format!(
+        "must be one of: {}",
+        events::RESOURCES
+            .iter()
+            .map(|(plural, _)| *plural)
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
 fn time(name: &'static str, value: Option<String>) -> Result<Option<DateTime<Utc>>, ApiError> {
     value
         .map(|raw| {
@@ -136,16 +148,29 @@ pub async fn list_revisions(
     let page = PageRequest::parse(&revisions::LIST, &query.page)?;
     let filters = query.filters;
     let action = match filters.action.as_deref() {
-        None | Some("create" | "update" | "delete") => filters.action,
+        None | Some("create" | "update" | "delete" | "restore") => filters.action,
         Some(_) => {
             return Err(ApiError::parameter(
                 "action",
-                "must be one of: create, update, delete",
+                "must be one of: create, update, delete, restore",
             ));
         }
     };
+    let resource = match parse::key("resource", filters.resource)? {
+        None => None,
+        Some(resource)
+            if events::RESOURCES
+                .iter()
+                .any(|(plural, _)| *plural == resource) =>
+        {
+            Some(resource)
+        }
+        Some(_) => {
+            return Err(ApiError::parameter("resource", resources_expected()));
+        }
+    };
     let filter = revisions::Filter {
-        resource: parse::key("resource", filters.resource)?,
+        resource,
         record_id: None,
         actor: parse::key("actor", filters.actor)?,
         action,

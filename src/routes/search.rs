@@ -145,11 +145,17 @@ pub async fn search_records(
     ]);
     let offset = match params.page.cursor.as_deref() {
         None => 0,
+        Some(raw) if !Cursor::is_shaped(raw) => {
+            return Err(ApiError::parameter(
+                "cursor",
+                "must be a `next_cursor` as a page gave it: base64url, 1 to 1024 characters",
+            ));
+        }
         Some(raw) => Cursor::decode(raw, "search", &digest)
             .ok()
             .and_then(|cursor| cursor.value.as_u64())
             .ok_or_else(|| {
-                ApiError::parameter(
+                ApiError::invalid(
                     "cursor",
                     "not a cursor of this search; start again without it",
                 )

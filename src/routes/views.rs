@@ -13,6 +13,9 @@ pub struct ListBody<T: ToSchema> {
     /// The rows of this page.
     pub data: Vec<T>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[schema(
+        example = "eyJsIjoibW9kZWxzIiwicyI6InNsdWciLCJ2IjoiZGVlcHNlZWstdjMiLCJpIjoiMDFhMjUxMDctZTBhZi03N2VkLTkyYzgtYjk3NDIzYmFhMDhkIn0"
+    )]
     pub next_cursor: Option<String>,
     /// How many rows match the filters, when `count=true`.
     #[serde(skip_serializing_if = "Option::is_none")]

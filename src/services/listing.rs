@@ -87,6 +87,29 @@ pub struct ListSpec<E: EntityTrait + 'static> {
     pub facets: &'static [FacetField<E>],
 }
 
+/// What a list accepts, for the OpenAPI document: its sort fields, the default sort, and
+/// its facets.
+#[derive(Clone, Debug)]
+pub struct ListParams {
+    /// The fields `sort=` takes (each also with `-`).
+    pub sorts: Vec<&'static str>,
+    /// The sort without `sort=`.
+    pub default_sort: &'static str,
+    /// The fields `facets=` takes.
+    pub facets: Vec<&'static str>,
+}
+
+impl<E: EntityTrait> ListSpec<E> {
+    /// What this list accepts.
+    pub fn params(&self) -> ListParams {
+        ListParams {
+            sorts: self.sorts.iter().map(|sort| sort.name).collect(),
+            default_sort: self.default_sort,
+            facets: self.facets.iter().map(|facet| facet.name).collect(),
+        }
+    }
+}
+
 /// A query parameter that could not be used.
 #[derive(Debug, thiserror::Error)]
 #[error("{name}: {message}")]
@@ -95,14 +118,26 @@ pub struct ParamError {
     pub name: &'static str,
     /// What is wrong with it.
     pub message: String,
+    /// Whether the value has the documented form but cannot be used (a cursor this service
+    /// did not make for this list): 422 rather than 400.
+    pub unusable: bool,
 }
 
 impl ParamError {
-    /// An error naming `name`.
+    /// A value against the documented form of `name` (400).
     pub fn new(name: &'static str, message: impl Into<String>) -> Self {
         Self {
             name,
             message: message.into(),
+            unusable: false,
+        }
+    }
+
+    /// A value of the documented form of `name` that cannot be used (422).
+    pub fn unusable(name: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            unusable: true,
+            ..Self::new(name, message)
         }
     }
 }
@@ -203,11 +238,18 @@ impl<E: EntityTrait> PageRequest<E> {
         }
         let after = match params.cursor.as_deref() {
             None => None,
+            Some(raw) if !Cursor::is_shaped(raw) => {
+                return Err(ParamError::new(
+                    "cursor",
+                    "must be a `next_cursor` as a page gave it: base64url, 1 to 1024 characters",
+                ));
+            }
             Some(raw) => {
                 let cursor = Cursor::decode(raw, spec.name, &sort_param)
-                    .map_err(|err| ParamError::new("cursor", err.to_string()))?;
-                let value = from_json(sort.kind, &cursor.value)
-                    .ok_or_else(|| ParamError::new("cursor", CursorError::Malformed.to_string()))?;
+                    .map_err(|err| ParamError::unusable("cursor", err.to_string()))?;
+                let value = from_json(sort.kind, &cursor.value).ok_or_else(|| {
+                    ParamError::unusable("cursor", CursorError::Malformed.to_string())
+                })?;
                 Some((value, cursor.id))
             }
         };

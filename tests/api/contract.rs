@@ -105,9 +105,120 @@ async fn head_answers_wherever_get_does(backend: Backend) {
     );
 }
 
+async fn an_empty_query_value_is_an_absent_parameter(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let plain = app.get_json("/v1/models?limit=5").await;
+    let empty = app
+        .get_json("/v1/models?limit=5&cursor=&sort=&facets=&company=&openness=")
+        .await;
+    assert_eq!(plain, empty);
+    let lang = app.get("/v1/companies/deepseek?lang=").await;
+    assert_eq!(lang.status(), 200);
+    let body: serde_json::Value = lang.json().await.unwrap();
+    assert!(
+        body["name"]["ar"].is_string() && body["name"]["en"].is_string(),
+        "{body}"
+    );
+}
+
+async fn invalid_percent_encoding_is_a_400_naming_the_parameter(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    for (path, parameter) in [
+        ("/v1/companies?country=%zz", "country"),
+        ("/v1/models?company=deep%2", "company"),
+        ("/v1/search?q=%ff%fe", "q"),
+    ] {
+        let problem = assert_problem(app.get(path).await, 400).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(parameter),
+            "{path}: {problem}"
+        );
+    }
+}
+
+async fn an_unparseable_accept_language_is_ignored(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    for value in ["!!!", ";;,", "*;q=x"] {
+        let response = app
+            .get_with("/v1/companies/deepseek", "accept-language", value)
+            .await;
+        assert_eq!(response.status(), 200, "{value}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(
+            body["name"]["ar"].is_string() && body["name"]["en"].is_string(),
+            "{value}: {body}"
+        );
+    }
+    assert_problem(app.get("/v1/companies/deepseek?lang=fr").await, 400).await;
+}
+
+async fn a_cursor_not_made_by_the_service_is_a_422(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    for path in [
+        "/v1/models?cursor=bm90LWEtY3Vyc29y",
+        "/v1/claims?cursor=AAAA",
+        "/v1/search?q=deepseek&cursor=AAAA",
+    ] {
+        let problem = assert_problem(app.get(path).await, 422).await;
+        assert_eq!(problem["errors"][0]["field"], "cursor", "{path}: {problem}");
+    }
+    let shapeless = app.get("/v1/models?cursor=not%20a%20cursor").await;
+    assert_problem(shapeless, 400).await;
+}
+
+async fn an_admin_key_cannot_revoke_itself(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let admin = app.key("admin").await;
+    let keys = app
+        .request(Method::GET, "/v1/keys", Some(&admin))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let own = keys["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|key| admin.starts_with(key["prefix"].as_str().unwrap()))
+        .expect("the admin key is listed");
+    let path = format!("/v1/keys/{}", own["id"].as_str().unwrap());
+    let response = app
+        .request(Method::DELETE, &path, Some(&admin))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 409).await;
+    let still = app
+        .request(Method::GET, "/v1/keys", Some(&admin))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(still.status(), 200, "the key still works");
+}
+
+async fn revisions_name_their_resource_and_action_from_a_fixed_set(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let problem = assert_problem(app.get("/v1/revisions?resource=planets").await, 400).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("claims"),
+        "{problem}"
+    );
+    let restores = app.get("/v1/revisions?action=restore").await;
+    assert_eq!(restores.status(), 200);
+    assert_problem(app.get("/v1/revisions?action=explode").await, 400).await;
+}
+
 crate::on_both_backends!(
     an_unknown_field_is_named_once,
     an_integral_float_is_an_integer,
     a_bad_subject_type_is_a_400_before_any_precondition,
     head_answers_wherever_get_does,
+    an_empty_query_value_is_an_absent_parameter,
+    invalid_percent_encoding_is_a_400_naming_the_parameter,
+    an_unparseable_accept_language_is_ignored,
+    a_cursor_not_made_by_the_service_is_a_422,
+    an_admin_key_cannot_revoke_itself,
+    revisions_name_their_resource_and_action_from_a_fixed_set,
 );

@@ -103,3 +103,19 @@ fn every_operation_is_documented_with_an_id_a_summary_and_problem_responses() {
         assert!(!schema.is_empty());
     }
 }
+
+#[test]
+fn every_schema_has_an_example() {
+    let spec = serde_json::to_value(mizan::startup::openapi()).unwrap();
+    let without: Vec<&String> = spec["components"]["schemas"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, schema)| schema.get("example").is_none() && schema.get("examples").is_none())
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        without.is_empty(),
+        "schemas without an example: {without:?}"
+    );
+}

@@ -265,7 +265,7 @@ async fn names_outrank_descriptions_and_types_narrow_the_search(backend: Backend
     assert_problem(
         app.get(&format!("{}&cursor={}", url("Huawei"), "garbage"))
             .await,
-        400,
+        422,
     )
     .await;
 }

@@ -2,6 +2,9 @@
 //! status an operation can answer, and the links from the operations that create or
 //! change a record to those that read, change or delete it next.
 
+pub mod constraints;
+pub mod examples;
+
 use std::collections::BTreeMap;
 
 use utoipa::openapi::{
@@ -34,7 +37,7 @@ const STATUSES: &[(u16, &str)] = &[
     (415, "The body is not JSON"),
     (
         422,
-        "The body parsed, but its values are not acceptable; `errors` names each field",
+        "The request matches this document but breaks a rule it cannot state (a body's values, a reference to no record, a cursor not made for this list); `errors` names each field",
     ),
     (428, "This change needs `If-Match`"),
     (
@@ -84,6 +87,12 @@ fn error_statuses(path: &str, operation: &Operation) -> Vec<u16> {
     }
     if operation.request_body.is_some() {
         statuses.extend([413, 415]);
+    }
+    let takes_cursor = operation.parameters.iter().flatten().any(
+        |parameter| matches!(parameter, RefOr::T(p) if p.parameter_in == ParameterIn::Query && p.name == "cursor"),
+    );
+    if takes_cursor {
+        statuses.push(422);
     }
     match if_match {
         Some(true) => statuses.extend([412, 428]),
