@@ -198,6 +198,11 @@ fn not_found<R: Resource>(key: &str) -> ApiError {
 /// version does, whatever its language.
 pub fn expectation(req: &HttpRequest, required: bool) -> Result<Expect, ApiError> {
     let tags = listed(req, header::IF_MATCH);
+    if tags.is_empty() && req.headers().contains_key(header::IF_MATCH) {
+        return Err(ApiError::BadRequest(
+            "`If-Match` is sent but names no entity tag; send one, `*`, or no `If-Match`".into(),
+        ));
+    }
     if tags.is_empty() {
         return match required {
             true => Err(ApiError::PreconditionRequired),

@@ -166,6 +166,33 @@ async fn a_cursor_not_made_by_the_service_is_a_422(backend: Backend) {
     assert_problem(shapeless, 400).await;
 }
 
+async fn an_empty_if_match_is_a_400(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let editor = app.key("editor").await;
+    let before = app.etag("/v1/claims/article-c16").await;
+    let response = app
+        .request(
+            Method::POST,
+            "/v1/claims/article-c16/evidence",
+            Some(&editor),
+        )
+        .header("if-match", "")
+        .json(&json!({"source": "altman-o3-price-cut-2025", "relation": "context"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 400).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("If-Match"),
+        "{problem}"
+    );
+    assert_eq!(
+        app.etag("/v1/claims/article-c16").await,
+        before,
+        "nothing changed"
+    );
+}
+
 async fn an_admin_key_cannot_revoke_itself(backend: Backend) {
     let app = spawn_app_with_dataset(backend).await;
     let admin = app.key("admin").await;
@@ -219,6 +246,7 @@ crate::on_both_backends!(
     invalid_percent_encoding_is_a_400_naming_the_parameter,
     an_unparseable_accept_language_is_ignored,
     a_cursor_not_made_by_the_service_is_a_422,
+    an_empty_if_match_is_a_400,
     an_admin_key_cannot_revoke_itself,
     revisions_name_their_resource_and_action_from_a_fixed_set,
 );
