@@ -183,28 +183,13 @@ pub async fn list_events(
             })
             .collect::<Result<_, _>>()?,
     };
-    let resource = match parse::key("resource", filters.resource)? {
-        None => None,
-        Some(raw) => Some(
-            events::RESOURCES
-                .iter()
-                .find(|(plural, _)| *plural == raw)
-                .map(|(plural, _)| (*plural).to_owned())
-                .ok_or_else(|| {
-                    ApiError::parameter(
-                        "resource",
-                        format!(
-                            "must be one of: {}",
-                            events::RESOURCES
-                                .iter()
-                                .map(|(p, _)| *p)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    )
-                })?,
-        ),
-    };
+    let resource = parse::one_of(
+        "resource",
+        filters.resource,
+        events::resource_named,
+        events::resources_expected,
+    )?
+    .map(str::to_owned);
     let filter = Filter {
         after,
         types,

@@ -103,18 +103,6 @@ pub struct ListRecordRevisionsParams {
     actor: Option<String>,
 }
 
-/// What `resource` must be.
-pub fn resources_expected() -> String {
-    format!(
-        "must be one of: {}",
-        events::RESOURCES
-            .iter()
-            .map(|(plural, _)| *plural)
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
 fn time(name: &'static str, value: Option<String>) -> Result<Option<DateTime<Utc>>, ApiError> {
     value
         .map(|raw| {
@@ -156,19 +144,13 @@ pub async fn list_revisions(
             ));
         }
     };
-    let resource = match parse::key("resource", filters.resource)? {
-        None => None,
-        Some(resource)
-            if events::RESOURCES
-                .iter()
-                .any(|(plural, _)| *plural == resource) =>
-        {
-            Some(resource)
-        }
-        Some(_) => {
-            return Err(ApiError::parameter("resource", resources_expected()));
-        }
-    };
+    let resource = parse::one_of(
+        "resource",
+        filters.resource,
+        events::resource_named,
+        events::resources_expected,
+    )?
+    .map(str::to_owned);
     let filter = revisions::Filter {
         resource,
         record_id: None,

@@ -21,6 +21,20 @@ pub const RESOURCES: &[(&str, &str)] = &[
     ("claims", "claim"),
 ];
 
+/// The resource `plural` names (`claims`, `statistics`, …), if it names one.
+pub fn resource_named(plural: &str) -> Option<&'static str> {
+    RESOURCES
+        .iter()
+        .map(|(name, _)| *name)
+        .find(|name| *name == plural)
+}
+
+/// The resources' names, for error messages.
+pub fn resources_expected() -> String {
+    let names: Vec<&str> = RESOURCES.iter().map(|(name, _)| *name).collect();
+    format!("one of: {}", names.join(", "))
+}
+
 /// What happens to records, as the end of event types spells it.
 pub const ACTIONS: &[&str] = &["created", "updated", "deleted", "restored"];
 
