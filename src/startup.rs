@@ -442,6 +442,7 @@ impl Modify for CommonResponses {
         crate::contract::add_links(openapi);
         crate::contract::constraints::add(openapi);
         crate::contract::constraints::refer_list_rows(openapi);
+        crate::contract::patches::add(openapi);
         crate::contract::examples::complete(openapi);
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod constraints;
 pub mod examples;
+pub mod patches;
 
 use std::collections::BTreeMap;
 

@@ -237,6 +237,47 @@ async fn revisions_name_their_resource_and_action_from_a_fixed_set(backend: Back
     assert_problem(app.get("/v1/revisions?action=explode").await, 400).await;
 }
 
+/// A `PATCH` takes what the document's `CompanyPatch` says: any field alone, an object
+/// field merged in turn, `null` removing an optional field but not a required one.
+async fn a_patch_is_taken_as_its_schema_says(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let editor = app.key("editor").await;
+    let document = app.get_json("/openapi.json").await;
+    let schema = &document["components"]["schemas"]["CompanyPatch"];
+    assert!(schema.get("required").is_none(), "{schema}");
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(
+        schema["properties"]["headquarters"]["oneOf"][0]["$ref"],
+        "#/components/schemas/LocalizedTextPatch"
+    );
+    let path = "/v1/companies/deepseek";
+    let patch = async |body: serde_json::Value| {
+        let etag = app.etag(path).await;
+        app.request(Method::PATCH, path, Some(&editor))
+            .header("content-type", "application/merge-patch+json")
+            .header("if-match", etag)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    };
+    let one_language = patch(json!({"headquarters": {"ar": "هانغتشو، الصين"}})).await;
+    assert_eq!(one_language.status(), 200);
+    let company: serde_json::Value = one_language.json().await.unwrap();
+    assert_eq!(company["headquarters"]["ar"], "هانغتشو، الصين");
+    assert_eq!(
+        company["headquarters"]["en"], "Hangzhou",
+        "the other language is kept"
+    );
+    let removed = patch(json!({"website": null})).await;
+    assert_eq!(removed.status(), 200);
+    let company: serde_json::Value = removed.json().await.unwrap();
+    assert!(company["website"].is_null(), "{company}");
+    let problem = assert_problem(patch(json!({"name": null})).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "name", "{problem}");
+    assert_eq!(app.get_json(path).await["name"]["en"], "DeepSeek");
+}
+
 crate::on_both_backends!(
     an_unknown_field_is_named_once,
     an_integral_float_is_an_integer,
@@ -249,4 +290,5 @@ crate::on_both_backends!(
     an_empty_if_match_is_a_400,
     an_admin_key_cannot_revoke_itself,
     revisions_name_their_resource_and_action_from_a_fixed_set,
+    a_patch_is_taken_as_its_schema_says,
 );

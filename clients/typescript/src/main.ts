@@ -70,10 +70,11 @@ async function createThenChange(): Promise<void> {
   const etag = created.response.headers.get("etag");
   check(etag !== null, "the create answers with an ETag");
 
+  // A merge patch: the one field to change, typed by the document's CompanyPatch.
   const patch = (ifMatch: string, founded: number) =>
     client.PATCH("/v1/companies/{slug}", {
       params: { path: { slug }, header: { ...auth, "If-Match": ifMatch } },
-      body: { founded },
+      body: { founded } satisfies components["schemas"]["CompanyPatch"],
       bodySerializer: JSON.stringify,
       headers: { "Content-Type": "application/merge-patch+json" },
     });
