@@ -70,8 +70,48 @@ impl FromRequest for JsonBody {
             let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|err| {
                 ApiError::BadRequest(format!("the body is not valid JSON: {err}"))
             })?;
+            let mut faults = Vec::new();
+            find_nul(&value, "", &mut faults);
+            if !faults.is_empty() {
+                return Err(ApiError::Validation(faults).into());
+            }
             Ok(Self(value))
         })
+    }
+}
+
+/// What a string holding U+0000 is told: PostgreSQL's `text` cannot hold it, and the
+/// service refuses it on every backend alike, wherever in the body it is.
+const NUL_REFUSED: &str =
+    "must not contain the NUL character (U+0000), which no text field can store";
+
+/// Records every field of `value` at or below `path` whose value or name holds U+0000,
+/// named as the input parser names fields (`claimant.name.ar`, `evidence[1].source`).
+fn find_nul(value: &serde_json::Value, path: &str, faults: &mut Vec<FieldError>) {
+    let fault = |field: String| FieldError {
+        field,
+        message: NUL_REFUSED.into(),
+    };
+    match value {
+        serde_json::Value::String(text) if text.contains('\0') => faults.push(fault(match path {
+            "" => "(body)".to_owned(),
+            path => path.to_owned(),
+        })),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                find_nul(item, &format!("{path}[{i}]"), faults);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (name, item) in fields {
+                let field = crate::domain::input::join(path, &name.replace('\0', "\\u0000"));
+                match name.contains('\0') {
+                    true => faults.push(fault(field)),
+                    false => find_nul(item, &field, faults),
+                }
+            }
+        }
+        _ => {}
     }
 }
 

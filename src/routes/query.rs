@@ -166,6 +166,12 @@ pub fn pairs(query: &str) -> Result<Vec<(String, String)>, ApiError> {
                 "is not percent-encoded UTF-8: every `%` must begin an escape of two hexadecimal digits, and the bytes must be UTF-8",
             ));
         };
+        if name.contains('\0') || value.contains('\0') {
+            return Err(ApiError::parameter(
+                name.replace('\0', "\\u0000"),
+                "must not contain the NUL character (U+0000, `%00`)",
+            ));
+        }
         if !value.is_empty() {
             pairs.push((name, value));
         }

@@ -1,7 +1,7 @@
 //! Hostile requests, browser protections and cross-origin rules.
 
 use reqwest::Method;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::Value;
 
 use crate::helpers::{Backend, assert_problem, spawn_app_configured, spawn_app_with_dataset};
 
@@ -102,10 +102,7 @@ type Case = (
 async fn hostile_requests_get_a_clear_answer_and_change_nothing(backend: Backend) {
     let app = spawn_app_with_dataset(backend).await;
     let key = app.key("editor").await;
-    let revisions = entity::revision::Entity::find()
-        .count(&app.db)
-        .await
-        .unwrap();
+    let revisions = app.revision_count().await;
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let big = vec![b'a'; 10 * 1024 * 1024];
     let json = Some("application/json");
@@ -140,6 +137,8 @@ async fn hostile_requests_get_a_clear_answer_and_change_nothing(backend: Backend
         ("PATCH", "/v1/models/deepseek-r1".into(), json, b"{}".to_vec(), Some(("if-match", "x".repeat(8000))), &[412]),
         ("DELETE", "/v1/models/deepseek-r1".into(), None, vec![], Some(("if-match", "W/\"1-x\"".into())), &[412, 409]),
         ("POST", "/v1/companies".into(), json, b"{}".to_vec(), Some(("idempotency-key", "\u{7f}".into())), &[400, 422]),
+        ("POST", "/v1/statistics".into(), json, br#"{"period_start": "4192-02-25", "method": "measured", "subject_type": "company", "subject": "M\nK", "metric": "x\u0000", "unit": "u", "source": "s"}"#.to_vec(), None, &[422]),
+        ("POST", "/v1/claims".into(), json, br#"{"claimant": {"company": "openai\u0000"}, "source": "s\u0000"}"#.to_vec(), None, &[422]),
         // Paths.
         ("GET", "/v1/models/..%2F..%2Fetc%2Fpasswd".into(), None, vec![], None, &[404]),
         ("GET", "/v1/../../etc/passwd".into(), None, vec![], None, &[404]),
@@ -170,6 +169,9 @@ async fn hostile_requests_get_a_clear_answer_and_change_nothing(backend: Backend
         ("GET", "/v1/models?country=CN&country=US".into(), None, vec![], None, &[400]),
         ("GET", "/v1/models?openness[]=open_weights".into(), None, vec![], None, &[400]),
         ("GET", "/v1/models?%ZZ=1".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/search?q=deepseek%00".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/statistics?metric=x%00".into(), None, vec![], None, &[400]),
+        ("GET", "/v1/events?after=%00".into(), None, vec![], None, &[400]),
         ("GET", format!("/v1/models?country={}", "C".repeat(20_000)), None, vec![], None, &[400, 414]),
         // Headers.
         ("GET", "/v1/models".into(), None, vec![], Some(("accept-language", "x".repeat(64 * 1024))), &[200, 400, 431]),
@@ -240,10 +242,7 @@ async fn hostile_requests_get_a_clear_answer_and_change_nothing(backend: Backend
             );
         }
     }
-    let after = entity::revision::Entity::find()
-        .count(&app.db)
-        .await
-        .unwrap();
+    let after = app.revision_count().await;
     assert_eq!(after, revisions, "no hostile request changed data");
     assert_eq!(
         app.get_json("/v1/models/deepseek-r1").await["name"],
@@ -334,9 +333,172 @@ async fn clients_over_their_rate_limit_get_429_with_retry_after(backend: Backend
     );
 }
 
+/// Every string leaf of `value` (below `path`), named as the service names fields.
+fn string_fields(value: &Value, path: &str, found: &mut Vec<String>) {
+    match value {
+        Value::String(_) => found.push(path.to_owned()),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                string_fields(item, &format!("{path}[{i}]"), found);
+            }
+        }
+        Value::Object(fields) => {
+            for (name, item) in fields {
+                let field = match path {
+                    "" => name.clone(),
+                    path => format!("{path}.{name}"),
+                };
+                string_fields(item, &field, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `value` with the string at `path` (as [`string_fields`] names it) ending in U+0000.
+fn with_nul(value: &Value, path: &str) -> Value {
+    let mut value = value.clone();
+    let pointer: String = path
+        .replace('[', ".")
+        .replace(']', "")
+        .split('.')
+        .map(|part| format!("/{part}"))
+        .collect();
+    let leaf = value.pointer_mut(&pointer).expect("a field of the example");
+    *leaf = Value::String(format!("{}\u{0}", leaf.as_str().unwrap()));
+    value
+}
+
+/// U+0000, which PostgreSQL's `text` cannot hold, is refused before it reaches either
+/// database: in every string of every write's body (nested ones included), as a 422
+/// naming the field; in every query parameter of every read, as a 400 naming it.
+async fn a_nul_character_is_refused_naming_where_it_is(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let editor = app.key("editor").await;
+    let admin = app.key("admin").await;
+    let revisions = app.revision_count().await;
+    let document = app.get_json("/openapi.json").await;
+    let schemas = &document["components"]["schemas"];
+    let (mut bodies, mut parameters) = (0, 0);
+    for (template, operations) in document["paths"].as_object().unwrap() {
+        // A record to put in the path: the first of its collection.
+        let path = match template.split_once('{') {
+            None => template.clone(),
+            Some((collection, rest)) => {
+                let first = format!("{}?limit=1", collection.trim_end_matches('/'));
+                let rows: Value = app
+                    .request(Method::GET, &first, Some(&admin))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let Some(id) = rows["data"][0]["id"].as_str() else {
+                    continue;
+                };
+                format!("{collection}{id}{}", rest.split_once('}').unwrap().1)
+            }
+        };
+        if path.contains('{') {
+            continue;
+        }
+        for (method, operation) in operations.as_object().unwrap() {
+            if method == "get" {
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    if parameter["in"] != "query" {
+                        continue;
+                    }
+                    let name = parameter["name"].as_str().unwrap();
+                    let response = app
+                        .request(Method::GET, &format!("{path}?{name}=a%00b"), Some(&admin))
+                        .send()
+                        .await
+                        .unwrap();
+                    let problem = assert_problem(response, 400).await;
+                    let detail = problem["detail"].as_str().unwrap();
+                    assert!(
+                        detail.contains(name) && detail.contains("U+0000"),
+                        "{path} {name}: {problem}"
+                    );
+                    parameters += 1;
+                }
+                continue;
+            }
+            let Some(content) = operation["requestBody"]["content"].as_object() else {
+                continue;
+            };
+            let (media_type, body) = content.iter().next().unwrap();
+            let component = body["schema"]["$ref"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap();
+            let example = &schemas[component]["example"];
+            let mut fields = Vec::new();
+            string_fields(example, "", &mut fields);
+            assert!(
+                !fields.is_empty(),
+                "{method} {template}: no string in {component}'s example"
+            );
+            let key = if template.starts_with("/v1/keys") {
+                &admin
+            } else {
+                &editor
+            };
+            for field in fields {
+                let mut request = app
+                    .request(
+                        Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(),
+                        &path,
+                        Some(key),
+                    )
+                    .header("content-type", media_type.as_str());
+                if method == "patch" {
+                    request = request.header("if-match", app.etag(&path).await);
+                }
+                let response = request
+                    .json(&with_nul(example, &field))
+                    .send()
+                    .await
+                    .unwrap();
+                let problem = assert_problem(response, 422).await;
+                assert_eq!(
+                    problem["errors"].as_array().unwrap().len(),
+                    1,
+                    "{method} {path} {field}: {problem}"
+                );
+                assert_eq!(
+                    problem["errors"][0]["field"],
+                    field.as_str(),
+                    "{method} {path}: {problem}"
+                );
+                bodies += 1;
+            }
+        }
+    }
+    assert!(
+        bodies >= 60 && parameters >= 60,
+        "{bodies} body fields, {parameters} parameters"
+    );
+    let key_with_nul = app
+        .request(Method::POST, "/v1/companies", Some(&editor))
+        .header("content-type", "application/json")
+        .body(r#"{"name": {"en\u0000": "x"}}"#)
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(key_with_nul, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "name.en\\u0000", "{problem}");
+    let after = app.revision_count().await;
+    assert_eq!(after, revisions, "no request with U+0000 changed data");
+}
+
 crate::on_both_backends!(
     clients_over_their_rate_limit_get_429_with_retry_after,
     every_response_carries_the_security_headers,
     reads_are_open_to_every_origin_and_writes_only_to_configured_ones,
     hostile_requests_get_a_clear_answer_and_change_nothing,
+    a_nul_character_is_refused_naming_where_it_is,
 );

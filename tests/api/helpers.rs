@@ -334,6 +334,15 @@ impl TestApp {
         }
     }
 
+    /// How many revisions the database holds: what a refused request must leave unchanged.
+    pub async fn revision_count(&self) -> u64 {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entity::revision::Entity::find()
+            .count(&self.db)
+            .await
+            .expect("cannot count revisions")
+    }
+
     /// A new API key of `role`.
     pub async fn key(&self, role: &str) -> String {
         let role = mizan::domain::kinds::Role::parse(role).expect("a role");

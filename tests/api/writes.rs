@@ -237,10 +237,7 @@ async fn a_revoked_key_stops_working_at_once_and_keys_are_shown_only_once(backen
 async fn bad_bodies_are_refused_naming_the_field_and_change_nothing(backend: Backend) {
     let app = spawn_app_with_dataset(backend).await;
     let key = app.key("editor").await;
-    let revisions = entity::revision::Entity::find()
-        .count(&app.db)
-        .await
-        .unwrap();
+    let revisions = app.revision_count().await;
     let with = |changes: Value| {
         let mut body = json!({
             "slug": "new-model", "name": "New Model", "company": "deepseek", "country": "CN",
@@ -382,14 +379,7 @@ async fn bad_bodies_are_refused_naming_the_field_and_change_nothing(backend: Bac
     padded.push(b'}');
     assert_problem(raw("application/json", padded).send().await.unwrap(), 422).await;
 
-    assert_eq!(
-        entity::revision::Entity::find()
-            .count(&app.db)
-            .await
-            .unwrap(),
-        revisions,
-        "nothing was written"
-    );
+    assert_eq!(app.revision_count().await, revisions, "nothing was written");
 }
 
 async fn conflicts_are_409_naming_the_field_and_cited_records_cannot_be_deleted(backend: Backend) {
