@@ -197,9 +197,9 @@ fn constrain(path: &str, operation: &mut Operation, list: Option<&ListParams>) {
             }
             (ParameterIn::Query, "q") => {
                 // Not blank: something other than spaces (a query of punctuation alone
-                // finds nothing, and is no error).
+                // finds nothing, and is no error); and no U+0000, which no query value takes.
                 parameter.schema = Some(
-                    string(Some("\\S".to_owned()))
+                    string(Some("^[^\\x00]*[^\\s\\x00][^\\x00]*$".to_owned()))
                         .min_length(Some(1))
                         .max_length(Some(crate::domain::search_text::MAX_QUERY_CHARS))
                         .into(),
