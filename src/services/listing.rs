@@ -452,7 +452,8 @@ where
     Ok(counts)
 }
 
-/// The key column's value for each id in `ids`, read from `table`.
+/// The key column's value for each id in `ids`, read from `table`; the id itself for a
+/// record without a key.
 async fn keys_of<C: ConnectionTrait>(
     db: &C,
     table: &'static str,
@@ -471,8 +472,10 @@ async fn keys_of<C: ConnectionTrait>(
     let mut keys = HashMap::new();
     for row in db.query_all(&statement).await? {
         let id: Uuid = row.try_get("", "id")?;
-        let value: String = row.try_get("", key)?;
-        keys.insert(id, value);
+        // A record without a key (a source may have none) is named by its id, which the
+        // filters take as well.
+        let value: Option<String> = row.try_get("", key)?;
+        keys.insert(id, value.unwrap_or_else(|| id.to_string()));
     }
     Ok(keys)
 }

@@ -278,6 +278,43 @@ async fn a_patch_is_taken_as_its_schema_says(backend: Backend) {
     assert_eq!(app.get_json(path).await["name"]["en"], "DeepSeek");
 }
 
+/// A facet over a reference names a record without a key (a source may have none) by its id.
+async fn a_facet_names_a_record_without_a_key_by_its_id(backend: Backend) {
+    let app = spawn_app_with_dataset(backend).await;
+    let editor = app.key("editor").await;
+    let created = app
+        .request(Method::POST, "/v1/sources", Some(&editor))
+        .json(
+            &json!({"publisher": "A newsroom", "url": "https://example.org/keyless",
+                      "language": "en", "kind": "news"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let source: serde_json::Value = created.json().await.unwrap();
+    let id = source["id"].as_str().unwrap();
+    let statistic = app
+        .request(Method::POST, "/v1/statistics", Some(&editor))
+        .json(
+            &json!({"metric": "monthly_active_users", "subject_type": "company",
+                      "subject": "deepseek", "value": 1.0, "unit": "people",
+                      "period_start": "2025-04-01", "method": "reported", "source": id}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        statistic.status(),
+        201,
+        "{}",
+        statistic.text().await.unwrap()
+    );
+    let page = app.get_json("/v1/statistics?facets=source").await;
+    let values = page["facets"]["source"].as_array().unwrap();
+    assert!(values.iter().any(|v| v["value"] == id), "{page}");
+}
+
 crate::on_both_backends!(
     an_unknown_field_is_named_once,
     an_integral_float_is_an_integer,
@@ -291,4 +328,5 @@ crate::on_both_backends!(
     an_admin_key_cannot_revoke_itself,
     revisions_name_their_resource_and_action_from_a_fixed_set,
     a_patch_is_taken_as_its_schema_says,
+    a_facet_names_a_record_without_a_key_by_its_id,
 );
