@@ -40,8 +40,9 @@ pub enum KeysCommand {
         /// What the key is for.
         #[arg(long)]
         name: String,
-        /// `editor` (create, change, delete records) or `admin` (also manage keys).
-        #[arg(long, value_parser = ["editor", "admin"])]
+        /// `editor` (create, change, delete records), `subscriber` (manage its own webhook
+        /// endpoints) or `admin` (everything, and manage keys).
+        #[arg(long, value_parser = ["editor", "subscriber", "admin"])]
         role: String,
     },
     /// List every key, without secrets.

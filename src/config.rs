@@ -128,6 +128,41 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "how many bytes of rendered search pages to keep, each under the data version it was read at; 0 keeps none",
     ),
     (
+        "MIZAN_WEBHOOK_RETRY_SCHEDULE",
+        "5s,5m,30m,2h,5h,10h,10h",
+        "webhooks: the delay before each retry of a failed delivery (the first attempt is immediate), each with ±10% jitter",
+    ),
+    (
+        "MIZAN_WEBHOOK_TIMEOUT_MS",
+        "15000",
+        "webhooks: how long one delivery attempt may take before it counts as failed",
+    ),
+    (
+        "MIZAN_WEBHOOK_DISABLE_AFTER",
+        "5d",
+        "webhooks: an endpoint whose deliveries have failed for this long is disabled",
+    ),
+    (
+        "MIZAN_WEBHOOK_CONCURRENCY",
+        "32",
+        "webhooks: how many deliveries one instance makes at once",
+    ),
+    (
+        "MIZAN_WEBHOOK_POLL_MS",
+        "1000",
+        "webhooks: how often an instance looks for work when no change has woken it",
+    ),
+    (
+        "MIZAN_WEBHOOK_ALLOW_NETS",
+        "(none)",
+        "webhooks: comma-separated CIDRs (10.0.0.0/8) endpoints may resolve to although not public; for tests and private deployments only",
+    ),
+    (
+        "MIZAN_WEBHOOK_ALLOW_HTTP",
+        "false",
+        "webhooks: accept http:// endpoint URLs; for tests and private deployments only",
+    ),
+    (
         "MIZAN_SHUTDOWN_TIMEOUT_SECS",
         "30",
         "on SIGTERM or Ctrl-C, how long in-flight requests may take to finish",
@@ -195,6 +230,51 @@ pub struct Config {
     pub cors_write_origins: Vec<String>,
     /// Rate limits.
     pub rate_limits: RateLimitConfig,
+    /// How webhooks are delivered.
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are delivered.
+#[derive(Clone, Debug)]
+pub struct WebhookConfig {
+    /// The delay before each retry; the first attempt is immediate.
+    pub retry_schedule: Vec<Duration>,
+    /// How long one attempt may take.
+    pub timeout: Duration,
+    /// How long an endpoint may fail before it is disabled.
+    pub disable_after: Duration,
+    /// How many deliveries one instance makes at once.
+    pub concurrency: usize,
+    /// How often a worker looks for work unwoken.
+    pub poll_interval: Duration,
+    /// Networks endpoints may resolve to although not public.
+    pub allow_nets: Vec<ipnet::IpNet>,
+    /// Whether `http://` endpoints are accepted.
+    pub allow_http: bool,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        Self {
+            retry_schedule: [5, 300, 1800, 7200, 18_000, 36_000, 36_000]
+                .map(Duration::from_secs)
+                .to_vec(),
+            timeout: Duration::from_secs(15),
+            disable_after: Duration::from_secs(5 * 24 * 3600),
+            concurrency: 32,
+            poll_interval: Duration::from_secs(1),
+            allow_nets: Vec::new(),
+            allow_http: false,
+        }
+    }
+}
+
+/// Durations such as `5s,5m,2h`, as `humantime` spells them.
+fn durations(key: &str, raw: &str) -> anyhow::Result<Vec<Duration>> {
+    raw.split(',')
+        .map(|item| humantime::parse_duration(item.trim()))
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("{key}: expected durations such as `5s,5m,2h`, got `{raw}`"))
 }
 
 /// Limits on what one request may be and take.
@@ -305,6 +385,35 @@ impl Config {
                         })?,
                 },
             },
+            webhooks: {
+                let defaults = WebhookConfig::default();
+                WebhookConfig {
+                    retry_schedule: match vars.get("MIZAN_WEBHOOK_RETRY_SCHEDULE") {
+                        None => defaults.retry_schedule,
+                        Some(raw) => durations("MIZAN_WEBHOOK_RETRY_SCHEDULE", &raw)?,
+                    },
+                    timeout: Duration::from_millis(vars.parsed("MIZAN_WEBHOOK_TIMEOUT_MS", 15_000)?),
+                    disable_after: match vars.get("MIZAN_WEBHOOK_DISABLE_AFTER") {
+                        None => defaults.disable_after,
+                        Some(raw) => humantime::parse_duration(raw.trim()).with_context(|| {
+                            format!("MIZAN_WEBHOOK_DISABLE_AFTER: expected a duration such as `5d`, got `{raw}`")
+                        })?,
+                    },
+                    concurrency: vars.parsed("MIZAN_WEBHOOK_CONCURRENCY", defaults.concurrency)?,
+                    poll_interval: Duration::from_millis(vars.parsed("MIZAN_WEBHOOK_POLL_MS", 1000)?),
+                    allow_nets: match vars.get("MIZAN_WEBHOOK_ALLOW_NETS") {
+                        None => Vec::new(),
+                        Some(raw) => raw
+                            .split(',')
+                            .map(|net| net.trim().parse())
+                            .collect::<Result<_, _>>()
+                            .with_context(|| {
+                                format!("MIZAN_WEBHOOK_ALLOW_NETS: expected CIDRs such as 10.0.0.0/8, got `{raw}`")
+                            })?,
+                    },
+                    allow_http: vars.parsed("MIZAN_WEBHOOK_ALLOW_HTTP", false)?,
+                }
+            },
             cors_write_origins: vars
                 .get("MIZAN_CORS_ORIGINS")
                 .map(|raw| {
@@ -374,6 +483,16 @@ impl Config {
             ),
         ] {
             if value == 0 {
+                return Err(anyhow!("{name}: must be at least 1"));
+            }
+        }
+        let webhooks = &self.webhooks;
+        for (name, zero) in [
+            ("MIZAN_WEBHOOK_TIMEOUT_MS", webhooks.timeout.is_zero()),
+            ("MIZAN_WEBHOOK_CONCURRENCY", webhooks.concurrency == 0),
+            ("MIZAN_WEBHOOK_POLL_MS", webhooks.poll_interval.is_zero()),
+        ] {
+            if zero {
                 return Err(anyhow!("{name}: must be at least 1"));
             }
         }
@@ -456,6 +575,10 @@ mod tests {
             ("MIZAN_PUBLIC_URL", "api.example.org"),
             ("MIZAN_SEARCH_CACHE_BYTES", "8M"),
             ("MIZAN_SEARCH_CACHE_BYTES", "-1"),
+            ("MIZAN_WEBHOOK_RETRY_SCHEDULE", "5s,soon"),
+            ("MIZAN_WEBHOOK_ALLOW_NETS", "127.0.0.1"),
+            ("MIZAN_WEBHOOK_ALLOW_HTTP", "yes please"),
+            ("MIZAN_WEBHOOK_CONCURRENCY", "0"),
         ];
         for (key, value) in cases {
             let err = config(&[(key, value)]).expect_err(key);

@@ -43,7 +43,7 @@ async fn main() -> anyhow::Result<()> {
             match action {
                 KeysCommand::Create { name, role } => {
                     let role = Role::parse(&role)
-                        .ok_or_else(|| anyhow::anyhow!("--role: expected editor or admin"))?;
+                        .ok_or_else(|| anyhow::anyhow!("--role: expected {}", Role::expected()))?;
                     let (record, key) = keys::create(&db, &name, role).await?;
                     println!(
                         "id:   {}\nrole: {}\nkey:  {key}\n(the key is shown this once; store it now)",
@@ -56,7 +56,7 @@ async fn main() -> anyhow::Result<()> {
                             .revoked_at
                             .map_or_else(|| "active".to_owned(), |at| format!("revoked {at}"));
                         println!(
-                            "{}  mzn_{}  {:<6}  {}  {}",
+                            "{}  mzn_{}  {:<10}  {}  {}",
                             key.id, key.prefix, key.role, key.name, state
                         );
                     }

@@ -39,6 +39,7 @@ use crate::{
 pub struct Application {
     port: u16,
     server: Server,
+    webhooks: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -58,9 +59,19 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .with_context(|| format!("MIZAN_BIND: cannot listen on {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, db, &config)?;
+        let metrics = HttpMetrics::new()?;
+        let webhooks = crate::services::webhooks::worker::spawn(
+            db.clone(),
+            &config.webhooks,
+            metrics.registry(),
+        )?;
+        let server = run(listener, db, &config, metrics)?;
         tracing::info!(port, "listening on http://{}:{port}", config.bind.ip());
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            webhooks,
+        })
     }
 
     /// The port it listens on.
@@ -73,9 +84,12 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped (SIGTERM and Ctrl-C drain in-flight requests first).
+    /// Serves until stopped (SIGTERM and Ctrl-C drain in-flight requests first); the
+    /// webhook worker stops with it, its unfinished attempts left to the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.webhooks.abort();
+        served
     }
 }
 
@@ -173,9 +187,13 @@ fn executable_digest() -> String {
     }
 }
 
-fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow::Result<Server> {
+fn run(
+    listener: TcpListener,
+    db: DatabaseConnection,
+    config: &Config,
+    metrics: HttpMetrics,
+) -> anyhow::Result<Server> {
     let workers = std::thread::available_parallelism().map_or(1, NonZero::get);
-    let metrics = HttpMetrics::new()?;
     let search_cache = web::Data::new(SearchCache::new(
         config.search_cache_bytes,
         metrics.registry(),
@@ -196,6 +214,9 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
         config.build_id.clone().unwrap_or_else(executable_digest),
     ));
     let publisher = web::Data::new(config.publisher.clone());
+    let webhook_policy = web::Data::new(crate::services::webhooks::ssrf::Policy::new(
+        &config.webhooks,
+    ));
     let write_origins = config.cors_write_origins.clone();
     let rate_limits = web::Data::new(routes::limits::RateLimits::new(&config.rate_limits));
     let availability = web::Data::from(match db.get_database_backend() {
@@ -213,6 +234,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, config: &Config) -> anyhow
             .app_data(metrics.clone())
             .app_data(route_table.clone())
             .app_data(publisher.clone())
+            .app_data(webhook_policy.clone())
             .app_data(rate_limits.clone())
             .app_data(request_limits.clone())
             .app_data(data_version.clone())
@@ -353,6 +375,19 @@ fn routes(config: &mut ServiceConfig) {
                 .service(routes::revisions::list_revisions)
                 .service(scope("/events").service(routes::events::list_events))
                 .service(
+                    scope("/webhooks")
+                        .service(routes::webhooks::create_webhook)
+                        .service(routes::webhooks::list_webhooks)
+                        .service(routes::webhooks::find_webhook)
+                        .service(routes::webhooks::update_webhook)
+                        .service(routes::webhooks::delete_webhook)
+                        .service(routes::webhooks::rotate_webhook_secret)
+                        .service(routes::webhooks::test_webhook)
+                        .service(routes::webhooks::list_webhook_deliveries)
+                        .service(routes::webhooks::redeliver_webhook)
+                        .service(routes::webhooks::recover_webhook),
+                )
+                .service(
                     scope("/keys")
                         .service(routes::keys::create_key)
                         .service(routes::keys::list_keys)
@@ -395,6 +430,7 @@ data's state. `Accept-Language` is read for `en` and `ar` and otherwise ignored;
         (name = "fact-checks", description = "Verdict histories, the claims that bear on a record, ClaimReview JSON-LD and embeddable cards"),
         (name = "revisions", description = "Who changed what and when, each record as the API showed it before and after; restoring a record as a revision left it"),
         (name = "events", description = "The change log: every change to every record, in commit order, for webhooks, feeds and anyone who polls"),
+        (name = "webhooks", description = "Signed webhooks (Standard Webhooks): endpoints told of every change as it commits, their deliveries and retries; see the document's `webhooks` for what each event sends"),
         (name = "keys", description = "API keys (admin only)"),
         (name = "health", description = "Liveness, readiness and Prometheus metrics"),
     ),
@@ -475,7 +511,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let mut spec = spec;
     CommonResponses.modify(&mut spec);
+    spec.webhooks = Some(routes::webhooks::document());
     if let Some(components) = spec.components.as_mut() {
+        for (name, schema) in routes::webhooks::schemas() {
+            components.schemas.insert(name, schema);
+        }
         components.add_security_scheme(
             "api_key",
             SecurityScheme::Http(
@@ -483,7 +523,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("mzn_<prefix>_<secret>")
                     .description(Some(
-                        "An API key from `mizan keys create` or `POST /v1/keys`. Reads need none; writes need the `editor` role, key management `admin`.",
+                        "An API key from `mizan keys create` or `POST /v1/keys`. Reads need none; writes need the `editor` role, webhook endpoints `subscriber`, key management `admin`.",
                     ))
                     .build(),
             ),

@@ -15,3 +15,6 @@ pub mod prelude;
 pub mod revision;
 pub mod source;
 pub mod statistic;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

@@ -15,6 +15,7 @@ mod m20261207_000001_qualify_statistics;
 mod m20261207_000002_make_source_titles_optional;
 mod m20261208_000001_create_events;
 mod m20261209_000001_record_search_tokens;
+mod m20261210_000001_create_webhooks;
 
 /// Every migration, in the order it runs.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_make_source_titles_optional::Migration),
             Box::new(m20261208_000001_create_events::Migration),
             Box::new(m20261209_000001_record_search_tokens::Migration),
+            Box::new(m20261210_000001_create_webhooks::Migration),
         ]
     }
 }

@@ -212,7 +212,11 @@ string_enum! {
 
 string_enum! {
     /// What an API key may do. Reads need no key.
-    Role { /** Create, change and delete records. */ Editor => "editor", /** Everything an editor may, and manage keys. */ Admin => "admin" }
+    Role {
+        /** Create, change and delete records. */ Editor => "editor",
+        /** Everything an editor or a subscriber may, and manage keys and every webhook endpoint. */ Admin => "admin",
+        /** Register and manage its own webhook endpoints. */ Subscriber => "subscriber",
+    }
 }
 
 impl Role {

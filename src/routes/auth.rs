@@ -16,6 +16,10 @@ pub struct Editor(pub Principal);
 /// A request made with a live key of the `admin` role.
 pub struct Admin(pub Principal);
 
+/// A request made with a live key of the `subscriber` or `admin` role: it may manage
+/// webhook endpoints (a subscriber only its own).
+pub struct Subscriber(pub Principal);
+
 async fn principal(req: HttpRequest, needed: Role) -> Result<Principal, ApiError> {
     let token = req
         .headers()
@@ -62,5 +66,15 @@ impl FromRequest for Admin {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move { principal(req, Role::Admin).await.map(Self) })
+    }
+}
+
+impl FromRequest for Subscriber {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { principal(req, Role::Subscriber).await.map(Self) })
     }
 }

@@ -19,11 +19,13 @@ use sea_orm::DatabaseConnection;
 use crate::{error::ApiError, services::freshness::DataVersion};
 
 /// Whether the answer to `req` may be tagged here: public reads under `/v1/`, but not the
-/// API keys, whose answer depends on who asks.
+/// API keys or webhook endpoints, whose answers depend on who asks and change without the
+/// data changing.
 fn taggable(req: &ServiceRequest) -> bool {
     req.method() == Method::GET
         && req.path().starts_with("/v1/")
         && !req.path().starts_with("/v1/keys")
+        && !req.path().starts_with("/v1/webhooks")
 }
 
 /// Middleware keeping answers in step with the data version: public reads are tagged with

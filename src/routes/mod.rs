@@ -24,6 +24,7 @@ pub mod security;
 pub mod sources;
 pub mod statistics;
 pub mod views;
+pub mod webhooks;
 pub mod writes;
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};

@@ -127,13 +127,7 @@ impl Writer {
     /// IMMEDIATE`), waiting its turn behind other writers, so that no write can find its
     /// snapshot stale half way and fail.
     pub async fn begin(db: &DatabaseConnection, actor: impl Into<String>) -> Result<Self, DbErr> {
-        let tx = db
-            .begin_with_options(sea_orm::TransactionOptions {
-                isolation_level: None,
-                access_mode: None,
-                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-            })
-            .await?;
+        let tx = begin_write(db).await?;
         Ok(Self {
             tx,
             actor: actor.into(),
@@ -229,15 +223,30 @@ impl Writer {
                 for batch in rows.chunks(500) {
                     event::Entity::insert_many(batch.to_vec()).exec(&tx).await?;
                 }
+                super::webhooks::announce(&tx).await?;
                 last
             }
         };
         tx.commit().await?;
+        if events > 0 {
+            super::webhooks::wake();
+        }
         Ok(Committed {
             data_version,
             events,
         })
     }
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`), so that its snapshot cannot turn stale half way.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+    })
+    .await
 }
 
 /// Moves the counter by `n` and returns its new value. The row stays locked until the

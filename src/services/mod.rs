@@ -23,6 +23,7 @@ pub mod sources;
 pub mod statements;
 pub mod statistics;
 pub mod upgrade;
+pub mod webhooks;
 pub mod writes;
 
 use sea_orm::{

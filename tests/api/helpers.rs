@@ -190,6 +190,7 @@ pub fn test_config(database_url: &str) -> Config {
             key_per_minute: 0,
             trusted_proxies: Vec::new(),
         },
+        webhooks: mizan::config::WebhookConfig::default(),
         publisher: mizan::config::Publisher {
             name: "Mizan Test Desk".to_owned(),
             url: "https://desk.example.org".to_owned(),
@@ -341,6 +342,17 @@ impl TestApp {
             .count(&self.db)
             .await
             .expect("cannot count revisions")
+    }
+
+    /// The JSON `path` answers `key`'s bearer.
+    pub async fn get_json_as(&self, path: &str, key: &str) -> serde_json::Value {
+        self.request(reqwest::Method::GET, path, Some(key))
+            .send()
+            .await
+            .expect("the request failed")
+            .json()
+            .await
+            .expect("a JSON body")
     }
 
     /// A new API key of `role`.
@@ -513,4 +525,44 @@ pub fn chromium(args: &[String]) -> Option<Vec<u8>> {
         String::from_utf8_lossy(&output.stderr)
     );
     Some(output.stdout)
+}
+
+/// The Python of a virtual environment holding `tests/requirements.txt`, made in
+/// `target/test-venv` on first use (PyPI must be reachable then).
+pub fn python() -> PathBuf {
+    static VENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _made = VENV
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let venv = std::env::var_os("MIZAN_TEST_VENV")
+        .map_or_else(|| root.join("target/test-venv"), PathBuf::from);
+    let python = venv.join("bin/python");
+    let requirements = root.join("tests/requirements.txt");
+    let stamp = venv.join("requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements).expect("tests/requirements.txt");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return python;
+    }
+    let status = std::process::Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .expect("python3 is needed by the tests");
+    assert!(status.success(), "cannot make {}", venv.display());
+    let status = std::process::Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(&requirements)
+        .status()
+        .expect("cannot run pip");
+    assert!(status.success(), "cannot install tests/requirements.txt");
+    std::fs::write(&stamp, wanted).expect("cannot write the venv's stamp");
+    python
 }

@@ -24,4 +24,5 @@ mod openapi;
 mod provenance;
 mod resources;
 mod search;
+mod webhooks;
 mod writes;
