@@ -442,7 +442,7 @@ async fn a_nul_character_is_refused_naming_where_it_is(backend: Backend) {
                 !fields.is_empty(),
                 "{method} {template}: no string in {component}'s example"
             );
-            let key = if template.starts_with("/v1/keys") {
+            let key = if template.starts_with("/v1/keys") || template.starts_with("/v1/webhooks") {
                 &admin
             } else {
                 &editor
