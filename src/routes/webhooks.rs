@@ -636,9 +636,12 @@ pub async fn list_webhook_deliveries(
                     })?;
             }
             "cursor" => {
-                cursor = Some(Uuid::parse_str(&value).map_err(|_| {
-                    ApiError::parameter("cursor", "must be a page's `next_cursor`")
-                })?);
+                // A cursor is the previous page's `next_cursor`: one made up is a 422, as on
+                // every list.
+                cursor =
+                    Some(Uuid::parse_str(&value).map_err(|_| {
+                        ApiError::invalid("cursor", "must be a page's `next_cursor`")
+                    })?);
             }
             "status" => {
                 status = Some(match value.as_str() {
