@@ -181,19 +181,17 @@ pub async fn create(
     db: &DatabaseConnection,
     new: NewEndpoint,
 ) -> anyhow::Result<webhook_endpoint::Model> {
-    let tx = super::changes::Writer::begin(db, new.owner.to_string()).await?;
-    let backend = tx.db().get_database_backend();
+    let tx = super::changes::begin_write(db).await?;
+    let backend = tx.get_database_backend();
     let lock = match backend {
         DatabaseBackend::Postgres => " FOR UPDATE",
         _ => "",
     };
-    tx.db()
-        .execute_unprepared(&format!(
-            "SELECT last_event FROM webhook_cursor WHERE id = 1{lock}"
-        ))
-        .await?;
+    tx.execute_unprepared(&format!(
+        "SELECT last_event FROM webhook_cursor WHERE id = 1{lock}"
+    ))
+    .await?;
     let counter: i64 = tx
-        .db()
         .query_one_raw(Statement::from_string(
             backend,
             "SELECT counter FROM data_version WHERE id = 1",
@@ -222,7 +220,7 @@ pub async fn create(
         .clone()
         .into_active_model()
         .reset_all()
-        .insert(tx.db())
+        .insert(&tx)
         .await?;
     tx.commit().await?;
     tracing::info!(webhook.id = %model.id, "registered webhook endpoint {}", model.id);
